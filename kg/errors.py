@@ -1,0 +1,55 @@
+"""The one error tree of readout-kg.
+
+Every error the package raises on purpose derives from :class:`KGError`, so a caller can catch
+them all in one place; the command line turns each into a one-line message and an exit status.
+
+    KGError
+    ├── InputError            a document cannot be read (empty, binary, bad encoding, too large)
+    ├── ReferenceDataError    the reference data or ontology files are missing or malformed
+    ├── GraphError            an RDF graph file cannot be parsed or written
+    ├── QueryError            a SPARQL query is malformed, unknown, or its parameters are wrong
+    ├── ValidationFailed      a graph violates the SHACL shapes (raised only when asked to be strict)
+    ├── StoreError            a store cannot be opened, read or written
+    └── EndpointError         a remote SPARQL endpoint is unreachable or refuses a request
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KGError(Exception):
+    """Base of every error readout-kg raises on purpose."""
+
+
+class InputError(KGError):
+    """A document could not be read; the message names the file."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ReferenceDataError(KGError):
+    """Reference data or ontology files are missing or malformed."""
+
+
+class GraphError(KGError):
+    """An RDF graph could not be parsed or serialised; the message names the file."""
+
+
+class QueryError(KGError):
+    """A SPARQL query is malformed or unknown, or a parameter does not fit it."""
+
+
+class ValidationFailed(KGError):
+    """The graph does not conform to the shapes (raised with --strict)."""
+
+
+class StoreError(KGError):
+    """A store could not be opened, read or written."""
+
+
+class EndpointError(KGError):
+    """A remote SPARQL endpoint is down or refused a request."""
