@@ -1,15 +1,34 @@
 """The one module that knows the order of the stages: read → extract → map → validate → store → export.
 
-(Being filled in; the signatures below are the contract other stages and the Python API rely on.)
+Extraction is a pure function of one document and the reference data, so documents are extracted
+independently (in parallel with `jobs > 1`, in the same order as one process: results are
+identical) and merged afterwards.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDFS
+
+from kg.extract.extractor import extract
+from kg.extract.model import DocExtraction
+from kg.map.merge import identities
+from kg.map.rdf import document_graph, new_graph, reference_subset, used_references
+from kg.model import Document
+from kg.namespaces import ID, PREFIXES, document_iri
+from kg.read import ReadFailure, read_paths
+from kg.reference.load import load_reference, reference_graph
+
+REFERENCE_GRAPH = ID["graph/reference"]
+Progress = Callable[[int], None]
 
 
 @dataclass
@@ -24,9 +43,166 @@ class BuildResult:
     officials: int = 0
     violations: int = 0
     warnings: list[str] = field(default_factory=list)   # build report lines (e.g. dates that cannot be right)
+    document_graphs: dict[URIRef, Graph] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    validation_text: str = ""
+
+    def summary(self) -> str:
+        failed = len(self.documents_failed)
+        return (f"{self.documents_read} documents read, {failed} failed; {self.meetings} meetings, "
+                f"{self.officials} officials; {self.violations} violations")
 
 
+# ----- extraction, one document at a time ---------------------------------------------------------
+_WORKER_REFERENCE = None
+
+
+def _init_worker() -> None:
+    global _WORKER_REFERENCE
+    _WORKER_REFERENCE = load_reference()  # type: ignore[assignment]
+
+
+def _extract_in_worker(document: Document) -> DocExtraction:
+    assert _WORKER_REFERENCE is not None
+    return extract(document, _WORKER_REFERENCE)
+
+
+def extract_all(documents: Iterable[Document], *, jobs: int = 1, progress: Progress | None = None
+                ) -> Iterator[DocExtraction]:
+    """Extractions in input order; `jobs` worker processes share the work."""
+    if jobs <= 1:
+        reference = load_reference()
+        for document in documents:
+            yield extract(document, reference)
+            if progress:
+                progress(1)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
+        for result in pool.map(_extract_in_worker, documents, chunksize=16):
+            yield result
+            if progress:
+                progress(1)
+
+
+def read_documents(paths: Iterable[str | Path], failures: list[tuple[str, str]]) -> Iterator[Document]:
+    for item in read_paths(paths):
+        if isinstance(item, ReadFailure):
+            failures.append((item.path, item.reason))
+        else:
+            yield item
+
+
+# ----- the whole build ----------------------------------------------------------------------------
 def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *, jobs: int = 1,
-          validate: bool = True, quiet: bool = True) -> BuildResult:
+          validate: bool = True, quiet: bool = True, progress: Progress | None = None) -> BuildResult:
     """Read, extract, merge and map the documents under `paths`; write the outputs when `out_dir`."""
-    raise NotImplementedError
+    seconds: dict[str, float] = {}
+    failures: list[tuple[str, str]] = []
+    started = time.perf_counter()
+    extractions = list(extract_all(read_documents(paths, failures), jobs=jobs, progress=progress))
+    seconds["read+extract"] = time.perf_counter() - started
+    for x in extractions:
+        for stage, value in x.seconds.items():
+            seconds[f"extract.{stage}"] = seconds.get(f"extract.{stage}", 0.0) + value
+    result = assemble(extractions, failures, seconds)
+    if validate:
+        _validate(result)
+    if out_dir is not None:
+        write_outputs(result, Path(out_dir))
+    result.seconds = seconds
+    return result
+
+
+def assemble(extractions: list[DocExtraction], failures: list[tuple[str, str]],
+             seconds: dict[str, float]) -> BuildResult:
+    t0 = time.perf_counter()
+    ids = identities(extractions)
+    seconds["merge"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    reference = reference_graph()
+    names = _names(extractions, ids, reference)
+    doc_graphs: dict[URIRef, Graph] = {}
+    for index, x in enumerate(extractions):
+        iri = document_iri(x.sha256)
+        graph = document_graph(x, index, ids, names)
+        if iri in doc_graphs:
+            graph += doc_graphs[iri]  # the same text twice: one document
+        doc_graphs[iri] = graph
+    subset = reference_subset(reference, used_references(doc_graphs.values()))
+    merged = new_graph()
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    for iri in sorted(doc_graphs):
+        merged += doc_graphs[iri]
+        named = dataset.graph(iri)
+        named += doc_graphs[iri]
+    merged += subset
+    dataset.graph(REFERENCE_GRAPH).__iadd__(subset)
+    seconds["map"] = time.perf_counter() - t0
+    meetings = {node.iri for node in ids.meetings.values()}
+    officials = {ids.person(k) for x in extractions for m in x.meetings for k in m.participants}
+    officials |= {ids.person(p.key) for x in extractions for p in x.persons if p.official}
+    warnings = [note for x in extractions for note in x.notes]
+    return BuildResult(graph=merged, dataset=dataset, documents_read=len(extractions),
+                       documents_failed=failures, meetings=len(meetings), officials=len(officials),
+                       warnings=warnings, document_graphs=doc_graphs)
+
+
+def _names(extractions: list[DocExtraction], ids: object, reference: Graph) -> dict[URIRef, str]:
+    names: dict[URIRef, str] = {}
+    for x in extractions:
+        for person in x.persons:
+            iri = ids.person(person.key)  # type: ignore[attr-defined]
+            label = reference.value(iri, RDFS.label) if person.ref_iri else None
+            names.setdefault(iri, str(label) if label else person.name)
+    return names
+
+
+def _validate(result: BuildResult) -> None:
+    from kg.validate import load_ontology, validate_graph
+
+    report = validate_graph(result.graph, ontology=load_ontology())
+    result.violations = len(report.violations)
+    result.validation_text = report.text()
+    result.validation_graph = report.graph()  # type: ignore[attr-defined]
+
+
+# ----- outputs ------------------------------------------------------------------------------------
+def write_outputs(result: BuildResult, out: Path) -> list[Path]:
+    """graph.ttl, graph.trig, validation.txt/.ttl, build-report.txt; each written whole or not at all."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [
+        _atomic_write(out / "graph.ttl", result.graph.serialize(format="turtle")),
+        _atomic_write(out / "graph.trig", result.dataset.serialize(format="trig")),
+        _atomic_write(out / "build-report.txt", build_report(result)),
+    ]
+    if result.validation_text:
+        written.append(_atomic_write(out / "validation.txt", result.validation_text))
+        graph = getattr(result, "validation_graph", None)
+        if graph is not None:
+            written.append(_atomic_write(out / "validation.ttl", graph.serialize(format="turtle")))
+    _atomic_write(out / "build-summary.json", json.dumps({
+        "documents_read": result.documents_read, "documents_failed": len(result.documents_failed),
+        "meetings": result.meetings, "officials": result.officials, "violations": result.violations,
+    }, indent=2, sort_keys=True) + "\n")
+    return written
+
+
+def build_report(result: BuildResult) -> str:
+    lines = [result.summary(), ""]
+    if result.documents_failed:
+        lines.append("Documents that could not be read:")
+        lines += [f"  {path}: {reason}" for path, reason in result.documents_failed]
+        lines.append("")
+    if result.warnings:
+        lines.append("Dates and other facts that could not be fixed:")
+        lines += [f"  {w}" for w in result.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _atomic_write(path: Path, content: str) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

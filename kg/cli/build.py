@@ -1,7 +1,63 @@
-"""`kg` commands of this group (filled in by the stage that owns them)."""
+"""`kg build` and `kg run`: documents in, knowledge graph out."""
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import click
 
-commands: list[click.Command] = []
+from kg.pipeline import BuildResult, build
+
+
+def _progress_bar(enabled: bool):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn(), disable=not enabled,
+                    transient=True)
+
+
+def run_build(paths: tuple[str, ...], out: Path, jobs: int, quiet: bool, validate: bool) -> BuildResult:
+    interactive = sys.stderr.isatty() and not quiet
+    with _progress_bar(interactive) as bar:
+        task = bar.add_task("extract", total=None, rate="-")
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            elapsed = bar.tasks[0].elapsed or 0.0
+            done = bar.tasks[0].completed
+            bar.update(task, rate=f"{done / elapsed:.0f}" if elapsed else "-")
+
+        return build(paths, out, jobs=jobs, validate=validate, progress=advance if interactive else None)
+
+
+def _report(result: BuildResult, out: Path, quiet: bool) -> None:
+    for path, reason in result.documents_failed:
+        click.echo(f"error: {path}: {reason}", err=True)
+    if not quiet:
+        for warning in result.warnings:
+            click.echo(f"note: {warning}", err=True)
+    click.echo(f"{result.summary()} -> {out}")
+
+
+@click.command("build")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder for graph.ttl, graph.trig and the validation report.")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: the CPU count).")
+@click.option("--strict", is_flag=True, help="Exit 1 when the graph violates the shapes.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no notes.")
+def build_command(paths: tuple[str, ...], out: Path, jobs: int | None, strict: bool, no_validate: bool,
+                  quiet: bool) -> int:
+    """Read documents (files or folders), extract meetings, write OUT/graph.ttl and OUT/graph.trig."""
+    result = run_build(paths, out, jobs or os.cpu_count() or 1, quiet, not no_validate)
+    _report(result, out, quiet)
+    if result.documents_failed:
+        return 1
+    return 1 if strict and result.violations else 0
+
+
+commands: list[click.Command] = [build_command]

@@ -1,0 +1,281 @@
+"""The compiled lexicon: patterns from kg/extract/data/*.yaml plus names from the reference data.
+
+Built once per reference-data fingerprint and reused for every document (and once per worker
+process in parallel builds), because compiling matchers costs far more than applying them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.reference.model import ReferenceData
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class TitleInfo:
+    text: str
+    role: str
+    ministry_kind: str | None
+    countries: frozenset[str]          # country IRIs that use this title (empty: any)
+    strength: int
+    acting: bool = False
+    participant: bool = True
+    official: bool = True
+
+
+@dataclass(frozen=True)
+class Trigger:
+    regex: re.Pattern[str]
+    kind: str
+    definite: bool = False
+    split: bool = False
+    weak: bool = False
+    named: bool = False
+
+
+@dataclass
+class Lexicon:
+    nlp: Language
+    reference: ReferenceData
+    person_matcher: PhraseMatcher
+    person_labels: list[str]                       # match id index -> official IRI
+    title_matcher: PhraseMatcher
+    titles: list[TitleInfo]
+    country_matcher: PhraseMatcher
+    country_labels: list[str]
+    ministry_matcher: MinistryMatcher
+    by_family: dict[str, list[str]]                # lower-cased family name -> official IRIs
+    honorifics: frozenset[str]
+    postnominals: frozenset[str]
+    particles: frozenset[str]
+    former: tuple[str, ...]
+    not_names: frozenset[str]
+    country_words: frozenset[str]
+    triggers: list[Trigger]
+    definite_cues: list[re.Pattern[str]]
+    statement_cues: list[re.Pattern[str]]
+    planned_cues: list[re.Pattern[str]]
+    non_participation_after: list[re.Pattern[str]]
+    non_participation_before: list[re.Pattern[str]]
+    participant_references: list[re.Pattern[str]]
+    treaty: dict[str, Any] = field(default_factory=dict)
+    places: dict[str, Any] = field(default_factory=dict)
+    ministries_by_country_kind: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def load_yaml(name: str) -> dict[str, Any]:
+    with (DATA / name).open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return data if isinstance(data, dict) else {}
+
+
+@Language.component("newline_sentences")
+def newline_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break: headings and list items are separate sentences."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+def join_fragments(doc: Doc) -> list[Span]:
+    """Sentences, rejoining the pieces the sentencizer cut after an abbreviation ("approx. 85 minutes")."""
+    sentences: list[Span] = []
+    for sentence in doc.sents:
+        first = sentence.text.lstrip()[:1]
+        previous_line_break = sentences and "\n" in doc.text[sentences[-1].end_char - 1:sentence.start_char + 1]
+        if sentences and first and (first.islower() or first.isdigit()) and not previous_line_break:
+            sentences[-1] = doc[sentences[-1].start:sentence.end]
+        else:
+            sentences.append(sentence)
+    return sentences
+
+
+def make_nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("newline_sentences")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _compile(patterns: list[str], flags: int = re.IGNORECASE) -> list[re.Pattern[str]]:
+    return [re.compile(p, flags) for p in patterns]
+
+
+def _name_variants(given: str, family: str) -> set[str]:
+    variants = {f"{given} {family}", f"{family} {given}", f"{family.upper()} {given}", f"{given} {family.upper()}"}
+    if "-" in given:
+        spaced = given.replace("-", " ")
+        joined = given.replace("-", "").capitalize()
+        variants |= {f"{family} {spaced}", f"{family} {joined}", f"{spaced} {family}", f"{joined} {family}"}
+    return {v for v in variants if v.strip()}
+
+
+def _build_person_matcher(nlp: Language, ref: ReferenceData) -> tuple[PhraseMatcher, list[str]]:
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    labels: list[str] = []
+    for iri, official in sorted(ref.officials.items()):
+        names = set(official.names) | {official.label}
+        if official.given and official.family:
+            names |= _name_variants(official.given, official.family)
+        labels.append(iri)
+        matcher.add(str(len(labels) - 1), [nlp.make_doc(n) for n in sorted(names) if len(n) > 3])
+    return matcher, labels
+
+
+def _title_infos(ref: ReferenceData, data: dict[str, Any]) -> list[TitleInfo]:
+    countries_by_title: dict[str, set[str]] = defaultdict(set)
+    roles_by_title: dict[str, str] = {}
+    for post in ref.posts.values():
+        for title in post.titles:
+            countries_by_title[title.lower()].add(post.country)
+            roles_by_title.setdefault(title.lower(), post.kind)
+    infos: list[TitleInfo] = []
+    seen: set[str] = set()
+    for entry in data.get("titles", []):
+        for phrase in entry["phrases"]:
+            key = phrase.lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            hinted = entry.get("country")
+            countries = countries_by_title.get(key, set())
+            if hinted:
+                countries = {c for c in ref.countries if ref.countries[c].iso2 == hinted} | countries
+            infos.append(TitleInfo(phrase, entry["role"], entry.get("ministry"), frozenset(countries),
+                                   int(entry.get("strength", 1)), bool(entry.get("acting", False)),
+                                   bool(entry.get("participant", True)), bool(entry.get("official", True))))
+    for key, countries in sorted(countries_by_title.items()):
+        if key not in seen:
+            role = roles_by_title[key]
+            infos.append(TitleInfo(key, role, _ministry_kind_of_role(role), frozenset(countries), 3))
+    return infos
+
+
+def _ministry_kind_of_role(role: str) -> str | None:
+    for kind in ("defence", "foreign", "head-of-government", "head-of-state"):
+        if kind in role:
+            return kind
+    return None
+
+
+def _phrase_matcher(nlp: Language, attr: str, entries: list[tuple[str, str]]) -> tuple[PhraseMatcher, list[str]]:
+    matcher = PhraseMatcher(nlp.vocab, attr=attr)
+    labels: list[str] = []
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for phrase, label in entries:
+        grouped[label].add(phrase)
+    for label, phrases in sorted(grouped.items()):
+        labels.append(label)
+        matcher.add(str(len(labels) - 1), [nlp.make_doc(p) for p in sorted(phrases)])
+    return matcher, labels
+
+
+def _country_entries(ref: ReferenceData) -> list[tuple[str, str]]:
+    entries = []
+    for iri, country in ref.countries.items():
+        for name in {country.label, *country.names, *country.adjectives}:
+            entries.append((name, iri))
+            if name.startswith("the "):
+                entries.append((name[4:], iri))
+    return entries
+
+
+def _ministry_entries(ref: ReferenceData, short: bool) -> list[tuple[str, str]]:
+    entries = []
+    for iri, ministry in ref.ministries.items():
+        for name in {ministry.label, *ministry.names}:
+            is_short = name.isupper() or len(name) <= 5
+            if is_short == short:
+                entries.append((name, iri))
+    return entries
+
+
+class MinistryMatcher:
+    """Long ministry names match case-insensitively, acronyms ("MOD", "DoD") only as written."""
+
+    def __init__(self, nlp: Language, ref: ReferenceData) -> None:
+        self.long, self.long_labels = _phrase_matcher(nlp, "LOWER", _ministry_entries(ref, short=False))
+        self.short, self.short_labels = _phrase_matcher(nlp, "ORTH", _ministry_entries(ref, short=True))
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, str]]:
+        found = [(s, e, self.long_labels[int(doc.vocab.strings[m])]) for m, s, e in self.long(doc)]
+        found += [(s, e, self.short_labels[int(doc.vocab.strings[m])]) for m, s, e in self.short(doc)]
+        return found
+
+
+def build_lexicon(ref: ReferenceData) -> Lexicon:
+    nlp = make_nlp()
+    titles_data = load_yaml("titles.yaml")
+    meetings_data = load_yaml("meetings.yaml")
+    person_matcher, person_labels = _build_person_matcher(nlp, ref)
+    titles = _title_infos(ref, titles_data)
+    title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for i, info in enumerate(titles):
+        title_matcher.add(str(i), [nlp.make_doc(info.text)])
+    country_matcher, country_labels = _phrase_matcher(nlp, "ORTH", _country_entries(ref))
+    ministry = MinistryMatcher(nlp, ref)
+    by_family: dict[str, list[str]] = defaultdict(list)
+    for iri, official in sorted(ref.officials.items()):
+        if official.family:
+            by_family[official.family.lower()].append(iri)
+    country_words = frozenset(w for name, _ in _country_entries(ref) for w in name.split())
+    triggers = [
+        Trigger(re.compile(t["pattern"], 0 if t.get("case") else re.IGNORECASE), t["kind"],
+                bool(t.get("definite")), bool(t.get("split")), bool(t.get("weak")), bool(t.get("named")))
+        for t in meetings_data["triggers"]
+    ]
+    by_country_kind = {(m.country, m.kind): iri for iri, m in sorted(ref.ministries.items())}
+    lex = Lexicon(
+        nlp=nlp, reference=ref, person_matcher=person_matcher, person_labels=person_labels,
+        title_matcher=title_matcher, titles=titles, country_matcher=country_matcher,
+        country_labels=country_labels, ministry_matcher=ministry,
+        by_family=dict(by_family),
+        honorifics=frozenset(titles_data.get("honorifics", [])),
+        postnominals=frozenset(titles_data.get("postnominals", [])),
+        particles=frozenset(titles_data.get("name_particles", [])),
+        former=tuple(titles_data.get("former", [])),
+        not_names=frozenset(titles_data.get("not_names", [])),
+        country_words=country_words,
+        triggers=triggers,
+        definite_cues=_compile(meetings_data["definite_cues"]),
+        statement_cues=_compile(meetings_data["statement_cues"]),
+        planned_cues=_compile(meetings_data["planned_cues"]),
+        non_participation_after=_compile(meetings_data["non_participation_after"]),
+        non_participation_before=_compile(meetings_data["non_participation_before"]),
+        participant_references=_compile(meetings_data["participant_references"]),
+        treaty=load_yaml("treaties.yaml"),
+        places=load_yaml("places.yaml"),
+        ministries_by_country_kind=by_country_kind,
+    )
+    return lex
+
+
+_CACHE: dict[str, Lexicon] = {}
+
+
+def lexicon_for(ref: ReferenceData) -> Lexicon:
+    """The lexicon for this reference data, built on first use."""
+    key = ref.fingerprint or str(id(ref))
+    if key not in _CACHE:
+        _CACHE[key] = build_lexicon(ref)
+    return _CACHE[key]
+
+
+@lru_cache(maxsize=1)
+def shared_nlp() -> Language:
+    return make_nlp()

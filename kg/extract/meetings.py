@@ -1,0 +1,485 @@
+"""Meetings: where a text says officials met, called or conferred, and everything said of that meeting.
+
+A sentence holding a meeting trigger ("held a telephone conversation with", "met", "two-plus-two")
+yields a mention: its kind, the officials named next to the trigger, cues of status, date and place.
+Mentions are merged into meetings in reading order: a back-reference ("the meeting", "the two
+ministers") continues the current meeting, a mention naming the same people merges with it, others
+start a new one. Every sentence up to the next meeting (or a statement to the press) is the
+meeting's passage: the issues and treaty stances found there are the meeting's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from spacy.tokens import Span as SpacySpan
+
+from kg.extract.dates import DateMention, explain_no_year, years_within_terms
+from kg.extract.issues import IssueTagger
+from kg.extract.lexicon import Lexicon, Trigger
+from kg.extract.model import Meeting, Reaffirmation, Span
+from kg.extract.officials import Mention, Officials
+from kg.extract.treaties import TreatyFinder
+
+KIND_PRIORITY = ("Meeting", "Conference", "VideoConference", "TelephoneTalk", "TwoPlusTwo")
+KIND_WORDS = {"Meeting": "Meeting", "TelephoneTalk": "Telephone talk", "VideoConference": "Video conference",
+              "Conference": "Conference", "TwoPlusTwo": "Two-plus-two consultation"}
+_PRONOUN_START = re.compile(r"\s*(?:He|She)\b")
+
+
+@dataclass
+class TriggerHit:
+    start: int
+    end: int
+    kind: str
+    definite: bool
+    split: bool
+    weak: bool
+    named: bool
+
+
+@dataclass
+class MeetingMention:
+    sentence: int
+    trigger: TriggerHit
+    participants: list[str] = field(default_factory=list)
+    spans: dict[str, Span] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
+    segment: tuple[int, int] = (0, 0)
+    planned: bool = False
+    name: str | None = None
+    refers: bool = False             # "the two ministers": the people of the meeting being reported
+
+
+@dataclass
+class Draft:
+    """A meeting while mentions are being merged into it."""
+
+    kind: str
+    mentions: list[MeetingMention] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+    spans: dict[str, Span] = field(default_factory=dict)
+    sentences: list[int] = field(default_factory=list)
+    context: Draft | None = None      # the conference a side meeting took place at
+
+    def add(self, mention: MeetingMention) -> None:
+        self.mentions.append(mention)
+        if KIND_PRIORITY.index(mention.trigger.kind) > KIND_PRIORITY.index(self.kind):
+            self.kind = mention.trigger.kind
+        for key in mention.participants:
+            if key not in self.participants:
+                self.participants.append(key)
+                self.spans[key] = mention.spans[key]
+
+    @property
+    def principal(self) -> MeetingMention:
+        return next((m for m in self.mentions if m.participants), self.mentions[0])
+
+
+class MeetingFinder:
+    def __init__(self, lex: Lexicon, tagger: IssueTagger, treaties: TreatyFinder) -> None:
+        self.lex = lex
+        self.tagger = tagger
+        self.treaties = treaties
+        data = lex.places
+        self.not_places = tuple(data.get("not_places", []))
+        self.not_place_words = frozenset(data.get("not_place_words", []))
+        self.applies_to = [(names[0], re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names)))
+                           for names in data.get("applies_to", [])]
+        self.place_re = re.compile(
+            r"\b(?:in|at)\s+(?:the\s+)?(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:of\s+|de\s+|and\s+)?[A-Z][\w’'.\-]*)*)")
+        from kg.extract.lexicon import load_yaml
+        meetings = load_yaml("meetings.yaml")
+        self.context_re = re.compile(meetings.get("context_cues", r"$^"))
+        self.reporting_re = re.compile(meetings.get("reporting_date_before", r"$^"))
+        self.title_before_re = re.compile(meetings.get("title_before_place", r"$^"))
+        self.topic_skip_after = [re.compile(p) for p in meetings.get("country_topic_skip_after", [])]
+        self.topic_skip_before = [re.compile(p) for p in meetings.get("country_topic_skip_before", [])]
+        self.country_names = frozenset(
+            n.lower() for c in lex.reference.countries.values() for n in (c.label, *c.names))
+        self.country_adjectives = frozenset(
+            n.lower() for c in lex.reference.countries.values() for n in c.adjectives)
+
+    # ----- mentions -----------------------------------------------------------------------------
+    def triggers(self, text: str, start: int, end: int) -> list[TriggerHit]:
+        hits: list[TriggerHit] = []
+        statements = [m.span() for p in self.lex.statement_cues for m in p.finditer(text, start, end)]
+        for trig in self.lex.triggers:
+            for match in trig.regex.finditer(text, start, end):
+                s, e = match.span()
+                if any(a < e and s < b for a, b in statements):
+                    continue
+                hits.append(self._hit(trig, s, e, text, start))
+        hits = _longest_first(hits)
+        hits = _join_adjacent(hits, text)
+        if any(h.kind != "Conference" for h in hits):
+            hits = [h for h in hits if not (h.kind == "Conference" and self.context_re.search(text[start:h.start]))]
+        return hits
+
+    def _hit(self, trig: Trigger, s: int, e: int, text: str, sent_start: int) -> TriggerHit:
+        window = max(sent_start, s - 40)
+        definite = trig.definite or any(m.end() > s and m.start() < e
+                                        for p in self.lex.definite_cues for m in p.finditer(text, window, e + 1))
+        return TriggerHit(s, e, trig.kind, definite, trig.split, trig.weak, trig.named)
+
+    def mentions(self, text: str, sentences: list[SpacySpan], officials: Officials,
+                 published: date | None) -> tuple[list[MeetingMention], list[bool]]:
+        """All meeting mentions, and for each sentence whether it only reports a statement."""
+        mentions: list[MeetingMention] = []
+        statement_flags: list[bool] = []
+        previous_subject: str | None = None
+        for index, sentence in enumerate(sentences):
+            s, e = sentence.start_char, sentence.end_char
+            statement_flags.append(any(p.search(text, s, e) for p in self.lex.statement_cues))
+            people = [m for m in officials.in_sentence(index) if self._eligible(m, officials)]
+            hits = self.triggers(text, s, e)
+            planned = any(p.search(text, s, e) for p in self.lex.planned_cues)
+            for hit, assigned in _assign(hits, people):
+                mention = MeetingMention(index, hit, planned=planned)
+                for person in assigned:
+                    if person.key not in mention.participants:
+                        mention.participants.append(person.key)
+                        mention.spans[person.key] = _trim(text, s, e)
+                        mention.positions[person.key] = person.start
+                if hit.named:
+                    mention.name = text[hit.start:hit.end].strip()
+                if previous_subject and hit is hits[0] and _PRONOUN_START.match(text, s) and \
+                        previous_subject not in mention.participants:
+                    mention.participants.insert(0, previous_subject)
+                    mention.spans[previous_subject] = _trim(text, s, e)
+                    mention.positions[previous_subject] = s
+                if hit.weak and len(mention.participants) < 2:
+                    continue
+                mention.refers = not mention.participants and self._refers_to_participants(text, sentence)
+                mention.segment = (s, e)
+                mentions.extend(_split(mention) if hit.split else [mention])
+            if people:
+                previous_subject = people[0].key
+        return mentions, statement_flags
+
+    def _eligible(self, mention: Mention, officials: Officials) -> bool:
+        person = officials.persons.get(mention.key)
+        return bool(person and person.official and person.may_participate and not mention.former
+                    and not mention.blocked)
+
+    # ----- merging ------------------------------------------------------------------------------
+    def merge(self, text: str, sentences: list[SpacySpan], mentions: list[MeetingMention],
+              statement_flags: list[bool]) -> list[Draft]:
+        drafts: list[Draft] = []
+        current: Draft | None = None
+        by_sentence: dict[int, list[MeetingMention]] = {}
+        for mention in mentions:
+            by_sentence.setdefault(mention.sentence, []).append(mention)
+        for index, sentence in enumerate(sentences):
+            here = by_sentence.get(index, [])
+            if here:
+                for mention in here:
+                    current = self._place(mention, current, drafts)
+            elif statement_flags[index]:
+                current = None
+            elif current is None and drafts and self._refers_to_participants(text, sentence):
+                current = drafts[-1]
+            if current is not None and index not in current.sentences:
+                current.sentences.append(index)
+        return drafts
+
+    def _refers_to_participants(self, text: str, sentence: SpacySpan) -> bool:
+        return any(p.search(text, sentence.start_char, sentence.end_char) for p in self.lex.participant_references)
+
+    def _place(self, mention: MeetingMention, current: Draft | None, drafts: list[Draft]) -> Draft:
+        if mention.refers and current is not None and current.participants:
+            mention.participants = list(current.participants)
+            sentence_span = next(iter(current.spans.values()))
+            mention.spans = {k: current.spans.get(k, sentence_span) for k in mention.participants}
+            mention.positions = {k: mention.segment[0] for k in mention.participants}
+        target = self._target(mention, current, drafts)
+        if target is None:
+            target = Draft(kind=mention.trigger.kind)
+            if current is not None and current.kind == "Conference" and mention.trigger.kind != "Conference":
+                target.context = current
+            elif current is not None and current.context is not None:
+                target.context = current.context
+            drafts.append(target)
+        target.add(mention)
+        return target
+
+    def _target(self, mention: MeetingMention, current: Draft | None, drafts: list[Draft]) -> Draft | None:
+        people = set(mention.participants)
+        if current is not None and _compatible(current.kind, mention.trigger):
+            if not people:
+                return current
+            if people and not current.participants:
+                return current
+            if people and mention.trigger.definite:
+                return current
+            if people and people <= set(current.participants) and not mention.trigger.split:
+                return current
+        if not people:
+            return None
+        for draft in reversed(drafts):
+            if not _compatible(draft.kind, mention.trigger):
+                continue
+            if set(draft.participants) == people:
+                return draft
+            same_event = draft.kind == mention.trigger.kind == "Conference" and people <= set(draft.participants)
+            if same_event and (mention.name is None or mention.name in {m.name for m in draft.mentions}):
+                return draft
+        return None
+
+    # ----- the facts of a meeting ---------------------------------------------------------------
+    def finish(self, draft: Draft, text: str, sentences: list[SpacySpan], officials: Officials,
+               dates: list[DateMention], published: date | None, notes: list[str]) -> Meeting | None:
+        if len(draft.participants) < (1 if draft.kind == "Conference" else 2):
+            return None
+        principal = draft.principal
+        meeting = Meeting(kind=draft.kind, participants=list(draft.participants),
+                          participant_evidence=dict(draft.spans))
+        meeting.name = next((m.name for m in draft.mentions if m.name), None)
+        meeting.planned = principal.planned
+        meeting.evidence = _unique([_trim(text, sentences[m.sentence].start_char, sentences[m.sentence].end_char)
+                                    for m in draft.mentions if m.participants] or
+                                   [_trim(text, sentences[principal.sentence].start_char,
+                                          sentences[principal.sentence].end_char)])
+        self._set_date(meeting, draft, text, sentences, officials, dates, published, notes)
+        meeting.location = self._location(draft, text, sentences, officials)
+        if meeting.location is None and draft.context is not None:
+            meeting.location = self._location(draft.context, text, sentences, officials)
+        self._set_issues(meeting, draft, text, sentences)
+        self._set_reaffirmations(meeting, draft, text, sentences, officials)
+        return meeting
+
+    def _set_date(self, meeting: Meeting, draft: Draft, text: str, sentences: list[SpacySpan], officials: Officials,
+                  dates: list[DateMention], published: date | None, notes: list[str]) -> None:
+        ordered = [draft.principal] + [m for m in draft.mentions if m is not draft.principal]
+        candidates: list[DateMention] = []
+        for mention in ordered:
+            s, e = sentences[mention.sentence].start_char, sentences[mention.sentence].end_char
+            candidates += [d for d in dates if s <= d.start < e and d not in candidates]
+        candidates = [d for d in candidates if not self.reporting_re.search(text[max(0, d.start - 30):d.start])]
+        if not candidates:
+            return
+        best = max(candidates, key=lambda d: (not d.vague, (d.year, d.month, d.day).count(None) * -1,
+                                              -candidates.index(d)))
+        meeting.date_text = best.text
+        if best.vague or best.month is None or best.day is None:
+            return
+        if best.year is not None and not best.relative:
+            meeting.date = best.date
+        else:
+            meeting.date, meeting.date_note = self._infer_year(best, meeting, officials, published)
+            if meeting.date_note and meeting.date is None:
+                notes.append(meeting.date_note)
+        if meeting.date and meeting.planned and published and best.relative and meeting.date <= published:
+            meeting.date = None  # "will meet on Monday" is not last Monday
+        if meeting.date and published and meeting.date > published and best.relative is False:
+            meeting.planned = True
+        if meeting.date and published and meeting.date > published + timedelta(days=0) and not meeting.planned:
+            meeting.planned = True
+
+    def _infer_year(self, mention: DateMention, meeting: Meeting, officials: Officials,
+                    published: date | None) -> tuple[date | None, str | None]:
+        assert mention.month is not None and mention.day is not None
+        month, day = mention.month, mention.day
+        per_person: list[set[int]] = []
+        named: list[tuple[str, date | None, date | None]] = []
+        for key in meeting.participants:
+            person = officials.persons[key]
+            reference = self.lex.reference.officials.get(person.ref_iri or "")
+            if reference is None or not reference.terms:
+                continue
+            terms = [t for t in reference.terms]
+            if any(t.end is None for t in terms) and published is None:
+                continue
+            cap = published + timedelta(days=366) if published else None
+            years: set[int] = set()
+            for term in terms:
+                years |= set(years_within_terms(month, day, [(term.start, term.end or cap)]))
+                named.append((f"{person.name}'s term as {term.title}", term.start, term.end))
+            per_person.append(years)
+        pub_year = mention.year if mention.relative and mention.year is not None else None
+        if not per_person:
+            return (date(pub_year, month, day) if pub_year else None), None
+        allowed = set.intersection(*per_person)
+        if pub_year is not None and pub_year in allowed:
+            return date(pub_year, month, day), None
+        if len(allowed) == 1:
+            year = next(iter(allowed))
+            return date(year, month, day), (f"year {year} inferred for '{mention.text.strip()}': the only year in "
+                                             "which it falls within every participant's term of office")
+        if not allowed:
+            return None, f"'{mention.text.strip()}' cannot be right: {explain_no_year(month, day, named)}"
+        return None, (f"'{mention.text.strip()}' has no year and the participants' terms allow "
+                      f"{len(allowed)} years ({min(allowed)}–{max(allowed)})")
+
+    def _location(self, draft: Draft, text: str, sentences: list[SpacySpan], officials: Officials) -> str | None:
+        ordered = [draft.principal] + [m for m in draft.mentions if m is not draft.principal]
+        people = [(m.start, m.end) for m in officials.mentions]
+        for mention in ordered:
+            s, e = sentences[mention.sentence].start_char, sentences[mention.sentence].end_char
+            for match in self.place_re.finditer(text, s, e):
+                place = self._clean_place(match.group("place"))
+                start = match.start("place")
+                if self.title_before_re.search(text, max(s, match.start() - 30), match.start("place")):
+                    continue  # "Secretary of State at the Federal Ministry of Defence": a post, not a place
+                if place and not any(a <= start < b for a, b in people):
+                    return place
+        return None
+
+    def _clean_place(self, raw: str) -> str | None:
+        place = raw.split(",")[0].strip().rstrip(".")
+        place = re.sub(r"\s+\(.*$", "", place)
+        words = place.split()
+        if not words or any(place.startswith(n) for n in self.not_places):
+            return None
+        if self.not_place_words.intersection(words):
+            return None
+        return place
+
+    def _set_issues(self, meeting: Meeting, draft: Draft, text: str, sentences: list[SpacySpan]) -> None:
+        for index in draft.sentences:
+            s, e = sentences[index].start_char, sentences[index].end_char
+            for hit in self.tagger.find(text[s:e]):
+                start, end = s + hit.start, s + hit.end
+                if self._actor_not_topic(text, start, end):
+                    continue
+                meeting.issues.setdefault(hit.iri, _trim(text, s, e))
+
+    def _actor_not_topic(self, text: str, start: int, end: int) -> bool:
+        word = text[start:end].lower()
+        if word in self.country_adjectives and re.match(r"\s+[A-Z]", text[end:end + 3]):
+            return True  # "Chinese President": a nationality, not a topic
+        if word not in self.country_names:
+            return False
+        after, before = text[end:end + 30], text[max(0, start - 30):start]
+        return any(p.search(after) for p in self.topic_skip_after) or any(
+            p.search(before) for p in self.topic_skip_before)
+
+    def _set_reaffirmations(self, meeting: Meeting, draft: Draft, text: str, sentences: list[SpacySpan],
+                            officials: Officials) -> None:
+        countries = {officials.persons[k].country for k in meeting.participants if officials.persons[k].country}
+        last_treaty: str | None = None
+        participants = set(meeting.participants)
+        for index in draft.sentences:
+            s, e = sentences[index].start_char, sentences[index].end_char
+            named = self.treaties.treaties_named(text, s, e)
+            for hit in self.treaties.articles(text, s, e):
+                treaty = _nearest_treaty(named, hit.start) or last_treaty or \
+                    self.treaties.implied_treaty(countries, hit.number)  # type: ignore[arg-type]
+                stance = self.treaties.stance_before(text, s, hit.start, e)
+                if treaty is None or stance is None:
+                    continue
+                clause = text[s:max(stance.start, hit.start)]
+                if self.treaties.is_background(text[s:hit.end]):
+                    continue
+                if not self._subject_is_participant(clause, index, s, stance.start, participants, officials):
+                    continue
+                self._add_reaffirmation(meeting, treaty, hit.number, stance.stance, _trim(text, s, e), text[s:e])
+            if named:
+                last_treaty = named[-1][1]
+
+    def _subject_is_participant(self, clause: str, index: int, s: int, stance_start: int,
+                                participants: set[str], officials: Officials) -> bool:
+        if any(p.search(clause) for p in self.lex.participant_references):
+            return True
+        if re.search(r"\b(?:he|she|they|we|the meeting|the call|the talks)\b", clause, re.IGNORECASE):
+            return True
+        return any(m.key in participants and s <= m.start < stance_start for m in officials.in_sentence(index))
+
+    def _add_reaffirmation(self, meeting: Meeting, treaty_iri: str, number: int, stance: str,
+                           evidence: Span, sentence_text: str) -> None:
+        treaty = self.lex.reference.treaties[treaty_iri]
+        article = treaty.article(number)
+        if article is None:
+            return
+        if any(r.article_iri == article.iri for r in meeting.reaffirmations):
+            return
+        applies = next((label for label, regex in self.applies_to if regex.search(sentence_text)), None)
+        meeting.reaffirmations.append(Reaffirmation(treaty_iri, treaty.key, article.iri, number, stance,
+                                                    evidence, applies))
+
+
+def _longest_first(hits: list[TriggerHit]) -> list[TriggerHit]:
+    chosen: list[TriggerHit] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if not any(c.start < hit.end and hit.start < c.end for c in chosen):
+            chosen.append(hit)
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def _join_adjacent(hits: list[TriggerHit], text: str) -> list[TriggerHit]:
+    """ "two-plus-two talk", "telephone conversation ... call": adjacent triggers name one meeting."""
+    joined: list[TriggerHit] = []
+    for hit in hits:
+        if joined and re.fullmatch(r"[\s”\"’'“]*(?:\w+[\s”\"’'“]+)?", text[joined[-1].end:hit.start]):
+            last = joined[-1]
+            kind = max(last.kind, hit.kind, key=KIND_PRIORITY.index)
+            joined[-1] = TriggerHit(last.start, hit.end, kind, last.definite or hit.definite,
+                                    last.split or hit.split, last.weak and hit.weak, last.named or hit.named)
+        else:
+            joined.append(hit)
+    return joined
+
+
+def _assign(hits: list[TriggerHit], people: list[Mention]) -> list[tuple[TriggerHit, list[Mention]]]:
+    """Each person goes to the nearest trigger of the sentence."""
+    if not hits:
+        return []
+    assigned: dict[int, list[Mention]] = {i: [] for i in range(len(hits))}
+    for person in people:
+        def distance(i: int, p: Mention = person) -> int:
+            hit = hits[i]
+            if p.end <= hit.start:
+                return hit.start - p.end
+            if p.start >= hit.end:
+                return p.start - hit.end
+            return 0
+        nearest = min(range(len(hits)), key=lambda i: (distance(i), -i))
+        assigned[nearest].append(person)
+    return [(hits[i], assigned[i]) for i in range(len(hits))]
+
+
+def _split(mention: MeetingMention) -> list[MeetingMention]:
+    """ "X held informal talks with A and B": one meeting of X with each of them."""
+    subject = [k for k in mention.participants if mention.positions[k] < mention.trigger.start]
+    others = [k for k in mention.participants if k not in subject]
+    if not subject or len(others) < 2:
+        return [mention]
+    result = []
+    for other in others:
+        keys = [*subject, other]
+        part = MeetingMention(mention.sentence, mention.trigger, keys, {k: mention.spans[k] for k in keys},
+                              {k: mention.positions[k] for k in keys}, mention.segment, mention.planned)
+        result.append(part)
+    return result
+
+
+def _compatible(kind: str, trigger: TriggerHit) -> bool:
+    if kind == trigger.kind:
+        return True
+    if "Conference" in (kind, trigger.kind):
+        return trigger.definite and trigger.kind == "Meeting"
+    return "Meeting" in (kind, trigger.kind)
+
+
+def _nearest_treaty(named: list[tuple[int, str]], position: int) -> str | None:
+    if not named:
+        return None
+    return min(named, key=lambda item: abs(item[0] - position))[1]
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def _unique(spans: list[Span]) -> list[Span]:
+    seen: list[Span] = []
+    for span in spans:
+        if span not in seen:
+            seen.append(span)
+    return seen

@@ -1,0 +1,463 @@
+"""Officials: who is named in a document, in which capacity, and every later mention of them.
+
+Three passes over the document: (1) names from the reference data and names introduced by a title
+("Japanese Defense Minister Nobuo Kishi", "Dr. Katrin Suder, Secretary of State at the Federal
+Ministry of Defence of Germany"); (2) family names alone ("Austin", "Secretary Mattis") of the people
+found in pass 1; (3) merging of the short forms into the full names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span as SpacySpan
+from spacy.util import filter_spans
+
+from kg.extract.lexicon import Lexicon, TitleInfo
+from kg.extract.model import Person, Span
+from kg.namespaces import slug
+
+ROLE_PRIORITY = ("defence-minister", "foreign-minister", "head-of-government", "head-of-state",
+                 "deputy-head-of-state", "deputy-head-of-government", "state-minister-of-defence",
+                 "deputy-defence-minister", "deputy-foreign-minister", "other-official", "minister",
+                 "spokesperson", "press", "counterpart")
+FAMILY_FIRST_COUNTRIES = frozenset({"KR", "KP", "CN", "TW", "VN", "HK", "MO", "MN"})
+ROLE_FAMILIES = {
+    "head-of-state": "leader", "head-of-government": "leader", "deputy-head-of-state": "leader",
+    "deputy-head-of-government": "leader", "defence-minister": "defence", "deputy-defence-minister": "defence",
+    "state-minister-of-defence": "defence", "foreign-minister": "foreign", "deputy-foreign-minister": "foreign",
+}
+_WORD = r"(?:[A-Z][\w'\-]*|[A-Z]\.)"
+
+
+@dataclass
+class Mention:
+    key: str
+    start: int
+    end: int
+    sentence: int
+    former: bool = False
+    blocked: bool = False          # a context that says the person is not taking part
+    title: TitleInfo | None = None
+
+
+@dataclass
+class Officials:
+    persons: dict[str, Person] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def in_sentence(self, index: int) -> list[Mention]:
+        return [m for m in self.mentions if m.sentence == index]
+
+
+def _norm_name(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s.\-]+", " ", text.lower()).strip()
+
+
+class OfficialFinder:
+    """Finds the officials of one document; keyword-only settings come from the lexicon data."""
+
+    def __init__(self, lex: Lexicon, *, published: date | None = None) -> None:
+        self.lex = lex
+        self.published = published
+        self.name_index = _name_index(lex)
+        particles = "|".join(sorted(map(re.escape, lex.particles), key=len, reverse=True))
+        self.name_re = re.compile(rf"(?:(?:{particles})\s+)*{_WORD}(?:\s+(?:(?:{particles})\s+)*{_WORD}){{0,4}}")
+        honor = "|".join(sorted(map(re.escape, lex.honorifics), key=len, reverse=True))
+        self.lead_re = re.compile(rf"(?:\s*,)?\s*(?:(?:{honor})\s+)*")
+        self.apposition_re = re.compile(rf"({self.name_re.pattern})\s*,\s*(?:(?:the|a|an|his|her)\s+)?$")
+        self._pending: list[Person] = []
+
+    # ----- pass 1 -------------------------------------------------------------------------------
+    def find(self, doc: Doc, sentences: list[SpacySpan]) -> Officials:
+        found = Officials()
+        sent_of_token = _sentence_index(doc, sentences)
+        countries = self._country_hits(doc)
+        ministries = self.lex.ministry_matcher(doc)
+        person_spans = self._person_hits(doc)
+        titles = self._title_hits(doc, person_spans)
+        covered: list[tuple[int, int]] = []
+        for title_group in _group_titles(doc, titles):
+            mention = self._title_mention(doc, title_group, countries, ministries, person_spans, sent_of_token)
+            if mention is not None:
+                found.mentions.append(mention)
+                covered.append((mention.start, mention.end))
+        for span, iri in person_spans:
+            if not any(s <= span.start_char < e for s, e in covered):
+                self._add_reference_mention(found, span, iri, sent_of_token[span.start])
+        self._find_family_mentions(doc, sentences, found)
+        _merge_short_forms(found)
+        self._mark_contexts(doc, found)
+        found.mentions.sort(key=lambda m: (m.start, m.end))
+        return found
+
+    def _person_hits(self, doc: Doc) -> list[tuple[SpacySpan, str]]:
+        spans = [SpacySpan(doc, s, e, label=self.lex.person_labels[int(doc.vocab.strings[m])])
+                 for m, s, e in self.lex.person_matcher(doc)]
+        return [(span, span.label_) for span in filter_spans(spans)]
+
+    def _title_hits(self, doc: Doc, persons: list[tuple[SpacySpan, str]]) -> list[tuple[SpacySpan, TitleInfo]]:
+        spans = [SpacySpan(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.lex.title_matcher(doc)]
+        taken = {i for span, _ in persons for i in range(span.start, span.end)}
+        hits = []
+        for span in filter_spans(spans):
+            if taken.intersection(range(span.start, span.end)):
+                continue
+            info = self.lex.titles[int(span.label_)]
+            if info.strength <= 1 and not span.text[0].isupper() and info.role not in ("press", "spokesperson"):
+                continue  # a lower-case "minister" or "secretary" introduces no name
+            hits.append((span, info))
+        return hits
+
+    def _country_hits(self, doc: Doc) -> dict[int, tuple[int, str]]:
+        """End token index -> (start token index, country IRI)."""
+        spans = [SpacySpan(doc, s, e, label=self.lex.country_labels[int(doc.vocab.strings[m])])
+                 for m, s, e in self.lex.country_matcher(doc)]
+        return {span.end: (span.start, span.label_) for span in filter_spans(spans)}
+
+    def _title_mention(self, doc: Doc, group: list[tuple[SpacySpan, TitleInfo]],
+                       countries: dict[int, tuple[int, str]], ministries: list[tuple[int, int, str]],
+                       persons: list[tuple[SpacySpan, str]], sent_of_token: list[int]) -> Mention | None:
+        first, last = group[0][0], group[-1][0]
+        info = _best_title(group)
+        sentence = sent_of_token[first.start]
+        sent_start = _sentence_start_char(doc, sent_of_token, sentence)
+        country, acting, former, left_char = self._left_context(doc, first.start, countries, sent_of_token)
+        title_text = doc.text[first.start_char:last.end_char]
+        if acting and not title_text.lower().startswith("acting"):
+            title_text = "Acting " + title_text
+        ministry, ministry_end = _ministry_after(doc, last.end, ministries)
+        after_title = ministry_end if ministry_end is not None else last.end_char
+        name_start, name_end, name = self._name_after(doc.text, after_title)
+        if name is None:
+            name_start, name_end, name = self._name_before(doc.text, sent_start, left_char)
+        if name is None:
+            return None
+        ref_iri = _person_overlapping(persons, name_start, name_end)
+        country = (country or self._country_after(doc, after_title, countries)
+                   or self._country_after(doc, name_end, countries)
+                   or _parenthetical_country(doc, name_start, sent_start, countries))
+        if ministry and not country:
+            country = self.lex.reference.ministries[ministry].country
+        if country is None and len(info.countries) == 1:
+            country = next(iter(info.countries))
+        person = self._resolve(name, info, country, ministry, ref_iri, title_text)
+        return Mention(person.key, name_start, name_end, sentence, former=former, title=info)
+
+    def _left_context(self, doc: Doc, start: int, countries: dict[int, tuple[int, str]],
+                      sent_of_token: list[int]) -> tuple[str | None, bool, bool, int]:
+        country: str | None = None
+        acting = former = False
+        i = start
+        left_char = doc[start].idx
+        while i > 0 and sent_of_token[i - 1] == sent_of_token[start] and start - i < 6:
+            token = doc[i - 1]
+            if i in countries and country is None:
+                c_start, iri = countries[i]
+                country, i = iri, c_start
+                left_char = doc[i].idx
+                continue
+            lower = token.lower_
+            if lower in ("acting",):
+                acting = True
+            elif lower in ("former", "then", "ex", "late", "outgoing", "previous") or lower.rstrip("-") in ("ex", "then"):
+                former = True
+            elif lower not in ("the", "’s", "'s", "-", "his", "her", "their", "its", "new", "newly", "appointed"):
+                break
+            i -= 1
+            left_char = doc[i].idx
+        return country, acting, former, left_char
+
+    def _name_after(self, text: str, pos: int) -> tuple[int, int, str | None]:
+        lead = self.lead_re.match(text, pos)
+        start = lead.end() if lead else pos
+        match = self.name_re.match(text, start)
+        if not match:
+            return start, start, None
+        name = self._clean_name(match.group(0))
+        if not name:
+            return start, start, None
+        return start, start + len(name), name
+
+    def _name_before(self, text: str, sent_start: int, left_char: int) -> tuple[int, int, str | None]:
+        window = text[sent_start:left_char]
+        match = self.apposition_re.search(window)
+        if not match:
+            return left_char, left_char, None
+        raw = match.group(1)
+        raw_start = sent_start + match.start(1)
+        lead = self.lead_re.match(raw)
+        offset = lead.end() if lead else 0
+        name = self._clean_name(raw[offset:])
+        if not name:
+            return left_char, left_char, None
+        return raw_start + offset, raw_start + offset + len(name), name
+
+    def _clean_name(self, raw: str) -> str | None:
+        words = raw.split()
+        while words and (words[0] in self.lex.honorifics or words[0].rstrip(".") + "." in self.lex.honorifics):
+            words = words[1:]
+        cut = len(words)
+        for i, word in enumerate(words):
+            bare = word.rstrip(".,")
+            if bare in self.lex.not_names or bare in self.lex.country_words or word in self.lex.postnominals:
+                cut = i
+                break
+        words = words[:cut]
+        while words and (words[-1] in self.lex.particles):
+            words = words[:-1]
+        if not words or all(w in self.lex.particles for w in words):
+            return None
+        name = " ".join(words)
+        name = re.sub(r"(?:'s|’s)$", "", name).rstrip(".,") if not re.search(r"\b[A-Z]\.$", name) else name
+        if len(name) < 2 or not any(c.islower() for c in name) and len(name) <= 3:
+            return None
+        return name
+
+    def _country_after(self, doc: Doc, name_end: int, countries: dict[int, tuple[int, str]]) -> str | None:
+        tail = doc.text[name_end:name_end + 40]
+        match = re.match(r"\s*,?\s*of\s+(?:the\s+)?", tail)
+        if not match:
+            return None
+        target = name_end + match.end()
+        for end, (start, iri) in countries.items():
+            if doc[start].idx == target:
+                return iri
+        return None
+
+    # ----- resolution ---------------------------------------------------------------------------
+    def _resolve(self, name: str, info: TitleInfo, country: str | None, ministry: str | None,
+                 ref_iri: str | None, title_text: str) -> Person:
+        given, family = self._split_name(name, country)
+        iri = ref_iri or self.name_index.get(_norm_name(name)) or self._by_family(given, family, info, country)
+        role = info.role
+        if iri:
+            official = self.lex.reference.officials[iri]
+            person = Person(key=iri, name=official.label, ref_iri=iri, given=official.given,
+                            family=official.family, country=official.country)
+        else:
+            key = self._new_key(given, family, country)
+            person = Person(key=key, name=name if not given else f"{given} {family}", given=given,
+                            family=family, country=country)
+            if ministry is None and info.ministry_kind and country:
+                ministry = self.lex.ministries_by_country_kind.get((country, info.ministry_kind))
+            person.ministry = ministry
+        person.title = title_text if info.strength > 0 else None
+        person.title_strength = info.strength
+        person.role = role
+        person.official = info.official
+        person.may_participate = info.participant
+        self._pending.append(person)
+        return person
+
+    def _split_name(self, name: str, country: str | None) -> tuple[str | None, str]:
+        words = name.split()
+        if len(words) == 1:
+            return None, words[0]
+        if words[0].isupper() and len(words[0]) > 1 and not words[1].isupper():
+            return " ".join(words[1:]), words[0].capitalize()
+        iso = self.lex.reference.countries[country].iso2 if country in self.lex.reference.countries else ""
+        if iso in FAMILY_FIRST_COUNTRIES:
+            return " ".join(words[1:]), words[0]
+        for i, word in enumerate(words[:-1]):
+            if word in self.lex.particles:
+                return " ".join(words[:i]) or None, " ".join(words[i:])
+        tail = [w for w in words if w.rstrip(".") not in ("Jr", "Sr", "III", "II", "IV")]
+        given = " ".join(w for w in tail[:-1] if not re.fullmatch(r"[A-Z]\.", w)) or None
+        return given, tail[-1]
+
+    def _by_family(self, given: str | None, family: str, info: TitleInfo, country: str | None) -> str | None:
+        candidates = list(self.lex.by_family.get(family.lower(), []))
+        if given and not candidates:
+            candidates = list(self.lex.by_family.get(given.split()[0].lower(), []))
+            given = None
+        officials = self.lex.reference.officials
+        if given:
+            candidates = [c for c in candidates if (officials[c].given or "").lower().startswith(given.lower()[:1])]
+        if country:
+            candidates = [c for c in candidates if officials[c].country == country]
+        if len(candidates) > 1:
+            family_role = ROLE_FAMILIES.get(info.role)
+            same_role = [c for c in candidates if family_role and any(
+                ROLE_FAMILIES.get(self.lex.reference.posts[t.post].kind) == family_role
+                for t in officials[c].terms if t.post in self.lex.reference.posts)]
+            candidates = same_role or candidates
+        if len(candidates) > 1 and self.published:
+            day = self.published
+            in_office = [c for c in candidates if any(t.covers(day) for t in officials[c].terms)]
+            candidates = in_office or candidates
+        return candidates[0] if len(candidates) == 1 else None
+
+    def _new_key(self, given: str | None, family: str, country: str | None) -> str:
+        if given:
+            return "new:" + slug(f"{given} {family}")
+        iso = self.lex.reference.countries[country].iso2.lower() if country in self.lex.reference.countries else "xx"
+        return f"new:{iso}-{slug(family)}"
+
+    def _add_reference_mention(self, found: Officials, span: SpacySpan, iri: str, sentence: int) -> None:
+        official = self.lex.reference.officials[iri]
+        self._pending.append(Person(key=iri, name=official.label, ref_iri=iri, given=official.given,
+                                    family=official.family, country=official.country))
+        found.mentions.append(Mention(iri, span.start_char, span.end_char, sentence))
+
+    # ----- pass 2: family names alone -----------------------------------------------------------
+    def _find_family_mentions(self, doc: Doc, sentences: list[SpacySpan], found: Officials) -> None:
+        for person in self._pending:
+            existing = found.persons.get(person.key)
+            found.persons[person.key] = _better(existing, person) if existing else person
+        self._pending = []
+        taken = [(m.start, m.end) for m in found.mentions]
+        for person in list(found.persons.values()):
+            if not person.family or len(person.family) < 3:
+                continue
+            pattern = re.compile(rf"(?<![\w-])(?:{re.escape(person.family)}|{re.escape(person.family.upper())})(?![\w-])")
+            for index, sentence in enumerate(sentences):
+                for match in pattern.finditer(doc.text, sentence.start_char, sentence.end_char):
+                    start, end = match.span()
+                    if any(s <= start < e for s, e in taken) or _looks_like_date_or_place(doc.text, start, end):
+                        continue
+                    found.mentions.append(Mention(person.key, start, end, index))
+                    taken.append((start, end))
+
+    def _mark_contexts(self, doc: Doc, found: Officials) -> None:
+        for mention in found.mentions:
+            after = doc.text[mention.end:mention.end + 60]
+            before = doc.text[max(0, mention.start - 60):mention.start]
+            if any(p.search(after) for p in self.lex.non_participation_after) or any(
+                    p.search(before) for p in self.lex.non_participation_before):
+                mention.blocked = True
+            if any(before.rstrip().endswith(word) for word in self.lex.former if word.strip()):
+                mention.former = True
+
+
+def _name_index(lex: Lexicon) -> dict[str, str]:
+    index: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for iri, official in sorted(lex.reference.officials.items()):
+        for name in {official.label, *official.names}:
+            key = _norm_name(name)
+            if key in index and index[key] != iri:
+                ambiguous.add(key)
+            index.setdefault(key, iri)
+    for key in ambiguous:
+        index.pop(key, None)
+    return index
+
+
+def _sentence_index(doc: Doc, sentences: list[SpacySpan]) -> list[int]:
+    index = [0] * len(doc)
+    for i, sentence in enumerate(sentences):
+        for t in range(sentence.start, sentence.end):
+            index[t] = i
+    return index
+
+
+def _sentence_start_char(doc: Doc, sent_of_token: list[int], sentence: int) -> int:
+    first = sent_of_token.index(sentence)
+    return int(doc[first].idx)
+
+
+def _group_titles(doc: Doc, titles: list[tuple[SpacySpan, TitleInfo]]) -> list[list[tuple[SpacySpan, TitleInfo]]]:
+    """Titles joined by "and" ("Deputy Prime Minister and Minister for Defence") describe one person."""
+    groups: list[list[tuple[SpacySpan, TitleInfo]]] = []
+    for span, info in titles:
+        if groups:
+            previous = groups[-1][-1][0]
+            between = doc.text[previous.end_char:span.start_char]
+            if re.fullmatch(r"\s*(?:and|&)\s*", between):
+                groups[-1].append((span, info))
+                continue
+        groups.append([(span, info)])
+    return groups
+
+
+def _best_title(group: list[tuple[SpacySpan, TitleInfo]]) -> TitleInfo:
+    def rank(item: tuple[SpacySpan, TitleInfo]) -> tuple[int, int]:
+        info = item[1]
+        priority = ROLE_PRIORITY.index(info.role) if info.role in ROLE_PRIORITY else len(ROLE_PRIORITY)
+        return (-info.strength, priority)
+    return sorted(group, key=rank)[0][1]
+
+
+def _ministry_after(doc: Doc, token_end: int, ministries: list[tuple[int, int, str]]) -> tuple[str | None, int | None]:
+    """ "Secretary of State at the Federal Ministry of Defence (of Germany)": the ministry named with the title."""
+    if token_end >= len(doc):
+        return None, None
+    tail = doc.text[doc[token_end - 1].idx + len(doc[token_end - 1].text):][:30]
+    match = re.match(r"\s*(?:at|of|in)\s+(?:the\s+)?", tail)
+    if not match:
+        return None, None
+    target = doc[token_end - 1].idx + len(doc[token_end - 1].text) + match.end()
+    for start, end, iri in ministries:
+        if doc[start].idx == target:
+            end_char = doc[end - 1].idx + len(doc[end - 1].text)
+            country_tail = re.match(r"\s+of\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*", doc.text[end_char:end_char + 40])
+            return iri, end_char + (country_tail.end() if country_tail else 0)
+    return None, None
+
+
+def _person_overlapping(persons: list[tuple[SpacySpan, str]], start: int, end: int) -> str | None:
+    for span, iri in persons:
+        if span.start_char < end and start < span.end_char:
+            return iri
+    return None
+
+
+def _parenthetical_country(doc: Doc, start: int, sent_start: int, countries: dict[int, tuple[int, str]]) -> str | None:
+    """ "Germany (Chancellor Merkel and Minister of Defence von der Leyen)": the country before the bracket."""
+    before = doc.text[sent_start:start]
+    depth = 0
+    for i in range(len(before) - 1, -1, -1):
+        char = before[i]
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            if depth == 0:
+                anchor = sent_start + len(before[:i].rstrip())
+                for end, (c_start, iri) in countries.items():
+                    if doc[end - 1].idx + len(doc[end - 1].text) == anchor:
+                        return iri
+                return None
+            depth -= 1
+    return None
+
+
+def _better(a: Person, b: Person) -> Person:
+    """Keep one Person per key, with the fullest name and the strongest title seen."""
+    keep = a
+    if b.title_strength > a.title_strength and b.title:
+        keep.title, keep.title_strength, keep.role = b.title, b.title_strength, b.role
+    if len(b.name) > len(a.name) and not a.ref_iri:
+        keep.name, keep.given, keep.family = b.name, b.given, b.family
+    keep.country = keep.country or b.country
+    keep.ministry = keep.ministry or b.ministry
+    keep.official = a.official and b.official
+    keep.may_participate = a.may_participate and b.may_participate
+    return keep
+
+
+def _merge_short_forms(found: Officials) -> None:
+    """ "Wakamiya" (new, surname only) is the same person as "Kenji Wakamiya" named elsewhere."""
+    full = {p.family.lower(): p for p in found.persons.values() if p.given and p.family}
+    for key, person in list(found.persons.items()):
+        if person.given or not person.family:
+            continue
+        target = full.get(person.family.lower())
+        if target is None or target.key == key or (person.country and target.country and person.country != target.country):
+            continue
+        merged = _better(target, person)
+        found.persons[target.key] = merged
+        del found.persons[key]
+        for mention in found.mentions:
+            if mention.key == key:
+                mention.key = target.key
+
+
+def _looks_like_date_or_place(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 8):start].lower()
+    after = text[end:end + 4]
+    return bool(re.search(r"\b(?:in|on|since|until|by|last|next|of)\s+$", before) and re.match(r"\s*\d", after))

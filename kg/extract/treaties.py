@@ -1,0 +1,118 @@
+"""Treaty articles and the stance a meeting takes on them ("reaffirmed that Article V applies")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kg.extract.lexicon import Lexicon
+
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+@dataclass(frozen=True)
+class ArticleHit:
+    start: int
+    end: int
+    number: int
+
+
+@dataclass(frozen=True)
+class StanceHit:
+    start: int
+    end: int
+    stance: str
+    supporting: bool
+
+
+def roman_to_int(text: str) -> int | None:
+    if not text or any(c not in ROMAN for c in text):
+        return None
+    total = 0
+    for i, char in enumerate(text):
+        value = ROMAN[char]
+        total += -value if i + 1 < len(text) and ROMAN[text[i + 1]] > value else value
+    return total
+
+
+def _flexible(name: str) -> str:
+    """A regex for a treaty name that tolerates hyphen/dash and U.S./US spelling differences."""
+    escaped = re.escape(name)
+    escaped = re.sub(r"\\-|–|—", r"[-–—]\\s?", escaped)
+    escaped = escaped.replace(r"U\.S\.", r"U\.?S\.?")
+    return escaped.replace(r"\ ", r"\s+")
+
+
+class TreatyFinder:
+    def __init__(self, lex: Lexicon) -> None:
+        data = lex.treaty
+        self.reference = lex.reference
+        self.article_res = [re.compile(p) for p in data.get("article_patterns", [])]
+        self.number_words: dict[str, int] = data.get("number_words", {})
+        self.ordinal_words: dict[str, int] = data.get("ordinal_words", {})
+        self.stances = [(re.compile(s["pattern"], re.IGNORECASE), s["stance"], bool(s.get("supporting")))
+                        for s in data.get("stances", [])]
+        self.background = [re.compile(p, re.IGNORECASE) for p in data.get("background_cues", [])]
+        by_key = {t.key: iri for iri, t in self.reference.treaties.items()}
+        names: list[tuple[str, str]] = []
+        for iri, treaty in self.reference.treaties.items():
+            names += [(n, iri) for n in {treaty.label, *treaty.names}]
+        for key, aliases in data.get("aliases", {}).items():
+            if key in by_key:
+                names += [(a, by_key[key]) for a in aliases]
+        names.sort(key=lambda item: -len(item[0]))
+        self.treaty_iris = [iri for _, iri in names]
+        self.treaty_re = re.compile("|".join(f"(?P<t{i}>{_flexible(n)})" for i, (n, _) in enumerate(names))) if names else None
+
+    def articles(self, text: str, start: int, end: int) -> list[ArticleHit]:
+        hits = []
+        for regex in self.article_res:
+            for match in regex.finditer(text, start, end):
+                number = self._number(match)
+                if number:
+                    hits.append(ArticleHit(match.start(), match.end(), number))
+        return sorted(set(hits), key=lambda h: h.start)
+
+    def _number(self, match: re.Match[str]) -> int | None:
+        groups = match.groupdict()
+        if groups.get("ord"):
+            return self.ordinal_words.get(groups["ord"].lower())
+        raw = groups.get("n") or ""
+        if raw.isdigit():
+            return int(raw)
+        return roman_to_int(raw) or self.number_words.get(raw.lower())
+
+    def treaties_named(self, text: str, start: int, end: int) -> list[tuple[int, str]]:
+        if self.treaty_re is None:
+            return []
+        found = []
+        for match in self.treaty_re.finditer(text, start, end):
+            index = int(next(k for k, v in match.groupdict().items() if v is not None)[1:])
+            found.append((match.start(), self.treaty_iris[index]))
+        return found
+
+    def implied_treaty(self, countries: Iterable[str], number: int) -> str | None:
+        """The one treaty binding all these (at least two) countries that has this article."""
+        wanted = set(countries)
+        if len(wanted) < 2:
+            return None
+        options = [iri for iri, t in sorted(self.reference.treaties.items())
+                   if wanted <= set(t.parties) and (not t.articles or t.article(number))]
+        return options[0] if len(options) == 1 else None
+
+    def stance_before(self, text: str, start: int, position: int, end: int) -> StanceHit | None:
+        """The stance verb closest before `position` in the sentence, else the first one after it."""
+        hits = [StanceHit(m.start(), m.end(), stance, supporting)
+                for regex, stance, supporting in self.stances for m in regex.finditer(text, start, end)]
+        main = [h for h in hits if not h.supporting]
+        before = [h for h in main if h.start < position]
+        if before:
+            return max(before, key=lambda h: h.start)
+        after = [h for h in main if h.start >= position]
+        if after:
+            return min(after, key=lambda h: h.start)
+        return None
+
+    def is_background(self, clause: str) -> bool:
+        return any(p.search(clause) for p in self.background)
