@@ -100,8 +100,12 @@ def most_recent_month_with_day(day: int, published: datetime.date) -> tuple[int,
     return None
 
 
-def _weekday_before(weekday: int, published: datetime.date) -> datetime.date:
-    back = (published.weekday() - weekday) % 7 or 7
+def _weekday_before(weekday: int, published: datetime.date, *, strictly: bool = False) -> datetime.date:
+    """The latest such weekday on or before the publication day: a report filed on a Friday that says
+    "on Friday" means that day; "last Friday" means the week before."""
+    back = (published.weekday() - weekday) % 7
+    if back == 0 and strictly:
+        back = 7
     return published - datetime.timedelta(days=back)
 
 
@@ -322,7 +326,8 @@ def _resolve_weekday(match: re.Match[str], anchors: _Anchors) -> DateMention | N
         return _mention(match, relative=True)
     if modifier in lex.weekday_future:
         return _from_date(match, _weekday_after(weekday, anchors.published), relative=True)
-    return _from_date(match, _weekday_before(weekday, anchors.published), relative=True)
+    strictly = modifier.startswith("last") or modifier.startswith("past")
+    return _from_date(match, _weekday_before(weekday, anchors.published, strictly=strictly), relative=True)
 
 
 def _phrase_key(match: re.Match[str]) -> str:

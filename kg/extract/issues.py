@@ -49,7 +49,7 @@ class IssueHit:
     notation: str
 
 
-class Case(Enum):
+class _Case(Enum):
     ANY = 0
     UPPER = 1        # an initialism: "DPRK" but not "dprk"
     CAPITAL = 2      # a capitalised word of a case-sensitive label: "North" but not "north"
@@ -67,7 +67,7 @@ class _Entry:
     """One concept (or blocker) that a word sequence of the trie stands for."""
     iri: str
     notation: str
-    cases: tuple[Case, ...]
+    cases: tuple[_Case, ...]
     name_start: bool  # reject the match when a capitalised word follows it
 
 
@@ -146,20 +146,20 @@ def _letters(surface: str) -> str:
     return "".join(ch for ch in surface if ch.isalpha())
 
 
-def _case_of(surface: str, case_sensitive: bool) -> Case:
+def _case_of(surface: str, case_sensitive: bool) -> _Case:
     letters = _letters(surface)
     if len(letters) >= 2 and letters.isupper():
-        return Case.UPPER
+        return _Case.UPPER
     if case_sensitive and letters[:1].isupper():
-        return Case.CAPITAL
-    return Case.ANY
+        return _Case.CAPITAL
+    return _Case.ANY
 
 
-def _case_fits(surface: str, case: Case) -> bool:
-    if case is Case.ANY:
+def _case_fits(surface: str, case: _Case) -> bool:
+    if case is _Case.ANY:
         return True
     letters = _letters(surface)
-    if case is Case.UPPER:
+    if case is _Case.UPPER:
         # a plural initialism ("ICBMs") keeps its capitals before the s
         return letters.removesuffix("s").isupper()
     return letters[:1].isupper()

@@ -34,6 +34,7 @@ class TitleInfo:
     acting: bool = False
     participant: bool = True
     official: bool = True
+    plural: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Trigger:
     split: bool = False
     weak: bool = False
     named: bool = False
+    bilateral: bool = False
 
 
 @dataclass
@@ -158,7 +160,8 @@ def _title_infos(ref: ReferenceData, data: dict[str, Any]) -> list[TitleInfo]:
                 countries = {c for c in ref.countries if ref.countries[c].iso2 == hinted} | countries
             infos.append(TitleInfo(phrase, entry["role"], entry.get("ministry"), frozenset(countries),
                                    int(entry.get("strength", 1)), bool(entry.get("acting", False)),
-                                   bool(entry.get("participant", True)), bool(entry.get("official", True))))
+                                   bool(entry.get("participant", True)), bool(entry.get("official", True)),
+                                   bool(entry.get("plural", False))))
     for key, countries in sorted(countries_by_title.items()):
         if key not in seen:
             role = roles_by_title[key]
@@ -236,7 +239,8 @@ def build_lexicon(ref: ReferenceData) -> Lexicon:
     country_words = frozenset(w for name, _ in _country_entries(ref) for w in name.split())
     triggers = [
         Trigger(re.compile(t["pattern"], 0 if t.get("case") else re.IGNORECASE), t["kind"],
-                bool(t.get("definite")), bool(t.get("split")), bool(t.get("weak")), bool(t.get("named")))
+                bool(t.get("definite")), bool(t.get("split")), bool(t.get("weak")), bool(t.get("named")),
+                bool(t.get("bilateral")))
         for t in meetings_data["triggers"]
     ]
     by_country_kind = {(m.country, m.kind): iri for iri, m in sorted(ref.ministries.items())}

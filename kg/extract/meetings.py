@@ -38,6 +38,7 @@ class TriggerHit:
     split: bool
     weak: bool
     named: bool
+    bilateral: bool = False
 
 
 @dataclass
@@ -51,6 +52,8 @@ class MeetingMention:
     planned: bool = False
     name: str | None = None
     refers: bool = False             # "the two ministers": the people of the meeting being reported
+    recent: list[str] = field(default_factory=list)   # eligible people named just before, latest last
+    refer_count: int | None = None
 
 
 @dataclass
@@ -95,6 +98,11 @@ class MeetingFinder:
         self.context_re = re.compile(meetings.get("context_cues", r"$^"))
         self.reporting_re = re.compile(meetings.get("reporting_date_before", r"$^"))
         self.title_before_re = re.compile(meetings.get("title_before_place", r"$^"))
+        self.multilateral_cues = [re.compile(p) for p in meetings.get("multilateral_cues", [])]
+        self.dateline_re = re.compile(meetings.get("dateline", r"$^"))
+        self.visit_re = re.compile(
+            r"\b(?:visit(?:s|ed|ing)?|travel(?:s|led|ling|ed)? to|arriv(?:e|es|ed|ing) in|fl(?:y|ew|ies) to)\s+"
+            r"(?:the\s+)?(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:of\s+)?[A-Z][\w’'.\-]*)*)")
         self.topic_skip_after = [re.compile(p) for p in meetings.get("country_topic_skip_after", [])]
         self.topic_skip_before = [re.compile(p) for p in meetings.get("country_topic_skip_before", [])]
         self.country_names = frozenset(
@@ -114,6 +122,7 @@ class MeetingFinder:
                 hits.append(self._hit(trig, s, e, text, start))
         hits = _longest_first(hits)
         hits = _join_adjacent(hits, text)
+        hits = _join_same_kind(hits)
         if any(h.kind != "Conference" for h in hits):
             hits = [h for h in hits if not (h.kind == "Conference" and self.context_re.search(text[start:h.start]))]
         return hits
@@ -122,7 +131,10 @@ class MeetingFinder:
         window = max(sent_start, s - 40)
         definite = trig.definite or any(m.end() > s and m.start() < e
                                         for p in self.lex.definite_cues for m in p.finditer(text, window, e + 1))
-        return TriggerHit(s, e, trig.kind, definite, trig.split, trig.weak, trig.named)
+        kind = trig.kind
+        if kind != "TwoPlusTwo" and any(p.search(text, sent_start, e + 60) for p in self.multilateral_cues):
+            kind = "Conference"
+        return TriggerHit(s, e, kind, definite, trig.split, trig.weak, trig.named, trig.bilateral)
 
     def mentions(self, text: str, sentences: list[SpacySpan], officials: Officials,
                  published: date | None) -> tuple[list[MeetingMention], list[bool]]:
@@ -130,12 +142,14 @@ class MeetingFinder:
         mentions: list[MeetingMention] = []
         statement_flags: list[bool] = []
         previous_subject: str | None = None
+        recent: list[str] = []
         for index, sentence in enumerate(sentences):
             s, e = sentence.start_char, sentence.end_char
             statement_flags.append(any(p.search(text, s, e) for p in self.lex.statement_cues))
             people = [m for m in officials.in_sentence(index) if self._eligible(m, officials)]
             hits = self.triggers(text, s, e)
             planned = any(p.search(text, s, e) for p in self.lex.planned_cues)
+            sentence_mentions: list[MeetingMention] = []
             for hit, assigned in _assign(hits, people):
                 mention = MeetingMention(index, hit, planned=planned)
                 for person in assigned:
@@ -150,13 +164,23 @@ class MeetingFinder:
                     mention.participants.insert(0, previous_subject)
                     mention.spans[previous_subject] = _trim(text, s, e)
                     mention.positions[previous_subject] = s
-                if hit.weak and len(mention.participants) < 2:
+                if hit.weak and len(mention.participants) < 2 and not (hit.definite and mention.participants):
+                    continue
+                if hit.bilateral and len({officials.persons[k].country for k in mention.participants}) < 2:
                     continue
                 mention.refers = not mention.participants and self._refers_to_participants(text, sentence)
+                if mention.refers:
+                    mention.recent = list(recent)
+                    mention.refer_count = _reference_count(text[s:e])
                 mention.segment = (s, e)
-                mentions.extend(_split(mention) if hit.split else [mention])
+                sentence_mentions.extend(_split(mention) if hit.split else [mention])
+            mentions.extend(_consolidate(sentence_mentions))
             if people:
                 previous_subject = people[0].key
+                for person in people:
+                    if person.key in recent:
+                        recent.remove(person.key)
+                    recent.append(person.key)
         return mentions, statement_flags
 
     def _eligible(self, mention: Mention, officials: Officials) -> bool:
@@ -167,6 +191,7 @@ class MeetingFinder:
     # ----- merging ------------------------------------------------------------------------------
     def merge(self, text: str, sentences: list[SpacySpan], mentions: list[MeetingMention],
               statement_flags: list[bool]) -> list[Draft]:
+        self._text = text
         drafts: list[Draft] = []
         current: Draft | None = None
         by_sentence: dict[int, list[MeetingMention]] = {}
@@ -186,13 +211,23 @@ class MeetingFinder:
         return drafts
 
     def _refers_to_participants(self, text: str, sentence: SpacySpan) -> bool:
-        return any(p.search(text, sentence.start_char, sentence.end_char) for p in self.lex.participant_references)
+        """'The two ministers', 'both sides' (but not 'the ministers of Japan, Australia and India')."""
+        for pattern in self.lex.participant_references:
+            for match in pattern.finditer(text, sentence.start_char, sentence.end_char):
+                if not re.match(r"\s+(?:of|from)\b", text[match.end():match.end() + 6]):
+                    return True
+        return False
 
     def _place(self, mention: MeetingMention, current: Draft | None, drafts: list[Draft]) -> Draft:
         if mention.refers and current is not None and current.participants:
             mention.participants = list(current.participants)
             sentence_span = next(iter(current.spans.values()))
             mention.spans = {k: current.spans.get(k, sentence_span) for k in mention.participants}
+            mention.positions = {k: mention.segment[0] for k in mention.participants}
+        elif mention.refers and mention.refer_count and len(mention.recent) >= mention.refer_count:
+            mention.participants = mention.recent[-mention.refer_count:]
+            span = _trim(self._text, *mention.segment)
+            mention.spans = {k: span for k in mention.participants}
             mention.positions = {k: mention.segment[0] for k in mention.participants}
         target = self._target(mention, current, drafts)
         if target is None:
@@ -206,33 +241,37 @@ class MeetingFinder:
         return target
 
     def _target(self, mention: MeetingMention, current: Draft | None, drafts: list[Draft]) -> Draft | None:
+        """The meeting a mention continues, if any: the current one, or an earlier one it names again."""
         people = set(mention.participants)
-        if current is not None and _compatible(current.kind, mention.trigger):
-            if not people:
-                return current
-            if people and not current.participants:
-                return current
-            if people and mention.trigger.definite:
-                return current
-            if people and people <= set(current.participants) and not mention.trigger.split:
-                return current
+        trigger = mention.trigger
         if not people:
-            return None
-        for draft in reversed(drafts):
-            if not _compatible(draft.kind, mention.trigger):
+            return current if current is not None and _compatible(current.kind, trigger) else None
+        candidates = ([current] if current is not None else []) + [d for d in reversed(drafts) if d is not current]
+        for draft in candidates:
+            if not _compatible(draft.kind, trigger):
                 continue
-            if set(draft.participants) == people:
+            is_current = draft is current
+            same_status = draft.principal.planned == mention.planned
+            if is_current and people <= set(draft.participants) and not trigger.split and (
+                    same_status or trigger.definite):
                 return draft
-            same_event = draft.kind == mention.trigger.kind == "Conference" and people <= set(draft.participants)
-            if same_event and (mention.name is None or mention.name in {m.name for m in draft.mentions}):
+            if not draft.participants and not trigger.weak and same_status and (is_current or trigger.definite):
+                return draft
+            if trigger.definite and same_status and (is_current or people & set(draft.participants)):
+                return draft
+            if set(draft.participants) == people and same_status:
+                return draft
+            if draft.kind == trigger.kind == "Conference" and people <= set(draft.participants) and (
+                    mention.name is None or mention.name in {m.name for m in draft.mentions}):
                 return draft
         return None
 
     # ----- the facts of a meeting ---------------------------------------------------------------
     def finish(self, draft: Draft, text: str, sentences: list[SpacySpan], officials: Officials,
                dates: list[DateMention], published: date | None, notes: list[str]) -> Meeting | None:
-        if len(draft.participants) < (1 if draft.kind == "Conference" else 2):
-            return None
+        if len(draft.participants) < 2 and not (draft.kind == "Conference" and any(
+                m.participants and m.trigger.kind == "Conference" for m in draft.mentions)):
+            return None  # a meeting needs two sides; a conference, one attendee named as attending it
         principal = draft.principal
         meeting = Meeting(kind=draft.kind, participants=list(draft.participants),
                           participant_evidence=dict(draft.spans))
@@ -246,6 +285,8 @@ class MeetingFinder:
         meeting.location = self._location(draft, text, sentences, officials)
         if meeting.location is None and draft.context is not None:
             meeting.location = self._location(draft.context, text, sentences, officials)
+        if meeting.location is None:
+            meeting.location = self._dateline_place(text)
         self._set_issues(meeting, draft, text, sentences)
         self._set_reaffirmations(meeting, draft, text, sentences, officials)
         return meeting
@@ -257,7 +298,9 @@ class MeetingFinder:
         for mention in ordered:
             s, e = sentences[mention.sentence].start_char, sentences[mention.sentence].end_char
             candidates += [d for d in dates if s <= d.start < e and d not in candidates]
-        candidates = [d for d in candidates if not self.reporting_re.search(text[max(0, d.start - 30):d.start])]
+        datelines = {m.start("date") for m in self.dateline_re.finditer(text)}
+        candidates = [d for d in candidates if not self.reporting_re.search(text[max(0, d.start - 30):d.start])
+                      and d.start not in datelines]
         if not candidates:
             return
         best = max(candidates, key=lambda d: (not d.vague, (d.year, d.month, d.day).count(None) * -1,
@@ -289,10 +332,9 @@ class MeetingFinder:
             reference = self.lex.reference.officials.get(person.ref_iri or "")
             if reference is None or not reference.terms:
                 continue
-            terms = [t for t in reference.terms]
-            if any(t.end is None for t in terms) and published is None:
-                continue
-            cap = published + timedelta(days=366) if published else None
+            terms = list(reference.terms)
+            # Nothing reported here can lie in the future of the reading; a planned meeting, a year ahead.
+            cap = (published or date.today()) + timedelta(days=366 if meeting.planned else 0)
             years: set[int] = set()
             for term in terms:
                 years |= set(years_within_terms(month, day, [(term.start, term.end or cap)]))
@@ -318,7 +360,9 @@ class MeetingFinder:
         people = [(m.start, m.end) for m in officials.mentions]
         for mention in ordered:
             s, e = sentences[mention.sentence].start_char, sentences[mention.sentence].end_char
-            for match in self.place_re.finditer(text, s, e):
+            matches = sorted([*self.place_re.finditer(text, s, e), *self.visit_re.finditer(text, s, e)],
+                             key=lambda m: m.start())
+            for match in matches:
                 place = self._clean_place(match.group("place"))
                 start = match.start("place")
                 if self.title_before_re.search(text, max(s, match.start() - 30), match.start("place")):
@@ -327,10 +371,17 @@ class MeetingFinder:
                     return place
         return None
 
+    def _dateline_place(self, text: str) -> str | None:
+        match = self.dateline_re.search(text)
+        if not match:
+            return None
+        return " ".join(w.capitalize() if len(w) > 2 else w for w in match.group("place").split())
+
     def _clean_place(self, raw: str) -> str | None:
         place = raw.split(",")[0].strip().rstrip(".")
         place = re.sub(r"\s+\(.*$", "", place)
-        words = place.split()
+        place = re.sub(r"(?:’s|'s)$", "", place)
+        words = [re.sub(r"(?:’s|'s)$", "", w) for w in place.split()]
         if not words or any(place.startswith(n) for n in self.not_places):
             return None
         if self.not_place_words.intersection(words):
@@ -385,6 +436,11 @@ class MeetingFinder:
             return True
         if re.search(r"\b(?:he|she|they|we|the meeting|the call|the talks)\b", clause, re.IGNORECASE):
             return True
+        for key in participants:
+            country = self.lex.reference.countries.get(officials.persons[key].country or "")
+            if country and any(re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", clause)
+                               for n in (country.label, *country.names, *country.adjectives)):
+                return True  # "The United States reaffirmed": a participant's government
         return any(m.key in participants and s <= m.start < stance_start for m in officials.in_sentence(index))
 
     def _add_reaffirmation(self, meeting: Meeting, treaty_iri: str, number: int, stance: str,
@@ -416,6 +472,55 @@ def _join_adjacent(hits: list[TriggerHit], text: str) -> list[TriggerHit]:
             last = joined[-1]
             kind = max(last.kind, hit.kind, key=KIND_PRIORITY.index)
             joined[-1] = TriggerHit(last.start, hit.end, kind, last.definite or hit.definite,
+                                    last.split or hit.split, last.weak and hit.weak, last.named or hit.named,
+                                    last.bilateral and hit.bilateral)
+        else:
+            joined.append(hit)
+    return joined
+
+
+def _consolidate(mentions: list[MeetingMention]) -> list[MeetingMention]:
+    """Triggers of one sentence that name one event ("hosted X and Y ... for the Ministerial
+    Consultations") become one mention; a definite back-reference without people stays apart."""
+    result: list[MeetingMention] = []
+    for mention in sorted(mentions, key=lambda m: -len(m.participants)):
+        if not mention.participants and mention.trigger.definite:
+            result.append(mention)
+            continue
+        host = next((r for r in result if r.participants and not r.trigger.split and _compatible(r.trigger.kind, mention.trigger)
+                     and (len(mention.participants) < 2 or len(r.participants) < 2)), None)
+        if host is None or mention.trigger.split:
+            result.append(mention)
+            continue
+        for key in mention.participants:
+            if key not in host.participants:
+                host.participants.append(key)
+                host.spans[key] = mention.spans[key]
+                host.positions[key] = mention.positions[key]
+        if KIND_PRIORITY.index(mention.trigger.kind) > KIND_PRIORITY.index(host.trigger.kind):
+            host.trigger = TriggerHit(host.trigger.start, host.trigger.end, mention.trigger.kind, host.trigger.definite,
+                                      host.trigger.split, host.trigger.weak, host.trigger.named or mention.trigger.named)
+        host.name = host.name or mention.name
+    return sorted(result, key=lambda m: m.trigger.start)
+
+
+NUMBER_WORDS = {"two": 2, "both": 2, "pair": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _reference_count(sentence: str) -> int | None:
+    """How many people "the two ministers", "both sides", "the four Ministers" refer to."""
+    match = re.search(r"\b(?:the )?(two|three|four|five|six|both|pair)\b(?!-)", sentence, re.IGNORECASE)
+    return NUMBER_WORDS[match.group(1).lower()] if match else None
+
+
+def _join_same_kind(hits: list[TriggerHit]) -> list[TriggerHit]:
+    """Two triggers of one specific kind in a sentence ("the Security Consultative Committee ("2+2")")
+    name one meeting."""
+    joined: list[TriggerHit] = []
+    for hit in hits:
+        if joined and hit.kind == joined[-1].kind and hit.kind != "Meeting":
+            last = joined[-1]
+            joined[-1] = TriggerHit(last.start, hit.end, hit.kind, last.definite or hit.definite,
                                     last.split or hit.split, last.weak and hit.weak, last.named or hit.named)
         else:
             joined.append(hit)

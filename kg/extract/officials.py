@@ -82,8 +82,12 @@ class OfficialFinder:
         titles = self._title_hits(doc, person_spans)
         covered: list[tuple[int, int]] = []
         for title_group in _group_titles(doc, titles):
-            mention = self._title_mention(doc, title_group, countries, ministries, person_spans, sent_of_token)
-            if mention is not None:
+            if title_group[-1][1].plural:
+                new = self._plural_mentions(doc, title_group[-1], countries, person_spans, sent_of_token)
+            else:
+                one = self._title_mention(doc, title_group, countries, ministries, person_spans, sent_of_token)
+                new = [one] if one is not None else []
+            for mention in new:
                 found.mentions.append(mention)
                 covered.append((mention.start, mention.end))
         for span, iri in person_spans:
@@ -147,6 +151,38 @@ class OfficialFinder:
             country = next(iter(info.countries))
         person = self._resolve(name, info, country, ministry, ref_iri, title_text)
         return Mention(person.key, name_start, name_end, sentence, former=former, title=info)
+
+    def _plural_mentions(self, doc: Doc, hit: tuple[SpacySpan, TitleInfo], countries: dict[int, tuple[int, str]],
+                         persons: list[tuple[SpacySpan, str]], sent_of_token: list[int]) -> list[Mention]:
+        """ "his Japanese and Italian counterparts, Minoru Kihara and Guido Crosetto": one person each."""
+        span, info = hit
+        sentence = sent_of_token[span.start]
+        nationalities: list[str] = []
+        i = span.start
+        while i > 0 and sent_of_token[i - 1] == sentence:
+            if i in countries:
+                c_start, iri = countries[i]
+                nationalities.insert(0, iri)
+                i = c_start
+            elif doc[i - 1].lower_ in ("and", ",", "&"):
+                i -= 1
+            else:
+                break
+        mentions: list[Mention] = []
+        pos = span.end_char
+        while True:
+            start, end, name = self._name_after(doc.text, pos)
+            if name is None:
+                break
+            country = nationalities[len(mentions)] if len(mentions) < len(nationalities) else None
+            ref_iri = _person_overlapping(persons, start, end)
+            person = self._resolve(name, info, country, None, ref_iri, "")
+            mentions.append(Mention(person.key, start, end, sentence, title=info))
+            link = re.match(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", doc.text[end:end + 8])
+            if not link:
+                break
+            pos = end + link.end()
+        return mentions
 
     def _left_context(self, doc: Doc, start: int, countries: dict[int, tuple[int, str]],
                       sent_of_token: list[int]) -> tuple[str | None, bool, bool, int]:
