@@ -5,6 +5,7 @@ them all in one place; the command line turns each into a one-line message and a
 
     KGError
     ├── InputError            a document cannot be read (empty, binary, bad encoding, too large)
+    │   └── FormatError       no reader for a file suffix or format name (lists the known ones)
     ├── ReferenceDataError    the reference data or ontology files are missing or malformed
     ├── GraphError            an RDF graph file cannot be parsed or written
     ├── QueryError            a SPARQL query is malformed, unknown, or its parameters are wrong
@@ -29,6 +30,10 @@ class InputError(KGError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class FormatError(InputError):
+    """No reader is registered for a file's suffix or a format name; the message lists the known ones."""
 
 
 class ReferenceDataError(KGError):

@@ -1,0 +1,453 @@
+"""Summaries, the targets of the issue "Fast at 100,000 documents", and bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from typing import Any
+
+from bench.machine import one_line
+from bench.queries import article_query_name
+
+BUILD_TARGET_DOCS_PER_S = 300
+BUILD_TARGET_SIZE = 10_000
+FLOOR_SHARE = 0.5
+LINEARITY_SLACK = 1.1  # 100k may take 11x the time of 10k
+MEMORY_LIMIT_MB = 2048
+QUERY_LIMIT_MS = 100
+ARTICLE_SPEEDUP = 100
+VALIDATION_SPEEDUP = 20
+
+
+def median(values: Sequence[float]) -> float | None:
+    return round(statistics.median(values), 6) if values else None
+
+
+# ---------------------------------------------------------------- build
+
+
+def stage_seconds(profile: dict[str, Any] | None) -> dict[str, float]:
+    """Seconds per stage from a `kg build --profile` file (flat, or under "stages")."""
+    if not profile:
+        return {}
+    stages = profile.get("stages", profile)
+    if not isinstance(stages, dict):
+        return {}
+    return {k: float(v) for k, v in stages.items() if isinstance(v, int | float) and k not in ("total",)}
+
+
+def build_summary(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (size, jobs): medians over the good runs, the worst peak memory, stage shares."""
+    rows = []
+    for size, jobs in sorted({(r["size"], r["jobs"]) for r in runs}):
+        group = [r for r in runs if r["size"] == size and r["jobs"] == jobs]
+        good = [r for r in group if r.get("returncode") == 0 and not r.get("timed_out")]
+        stages: dict[str, list[float]] = {}
+        for run in good:
+            for stage, seconds in stage_seconds(run.get("profile")).items():
+                stages.setdefault(stage, []).append(seconds)
+        stage_medians = {k: statistics.median(v) for k, v in stages.items()}
+        total = sum(stage_medians.values())
+        rows.append(
+            {
+                "size": size,
+                "jobs": jobs,
+                "runs": len(group),
+                "good_runs": len(good),
+                "median_wall_s": median([r["wall_s"] for r in good]),
+                "median_documents_per_s": median([r["documents_per_s"] for r in good]),
+                "peak_tree_rss_mb": max((r["tree_rss_mb"] for r in good), default=None),
+                "peak_process_rss_mb": max((r["max_rss_mb"] for r in good), default=None),
+                "stage_seconds": {k: round(v, 3) for k, v in stage_medians.items()},
+                "stage_share": {k: round(v / total, 3) for k, v in stage_medians.items()} if total else {},
+            }
+        )
+    return rows
+
+
+def summary_row(results: dict[str, Any], size: int, jobs: int) -> dict[str, Any] | None:
+    rows = results.get("build", {}).get("summary", [])
+    return next((r for r in rows if r["size"] == size and r["jobs"] == jobs and r["median_wall_s"]), None)
+
+
+def nearest_row(results: dict[str, Any], size: int, jobs: int) -> dict[str, Any] | None:
+    """The row at `size`, or else the largest size below it (quick runs stop at 3k)."""
+    rows = [
+        r for r in results.get("build", {}).get("summary", []) if r["jobs"] == jobs and r["median_wall_s"]
+    ]
+    exact = [r for r in rows if r["size"] == size]
+    below = sorted((r for r in rows if r["size"] < size), key=lambda r: r["size"])
+    return exact[0] if exact else (below[-1] if below else None)
+
+
+# ---------------------------------------------------------------- queries
+
+
+def query_median_ms(figures: dict[str, Any] | None) -> float | None:
+    times = (figures or {}).get("times_s") or []
+    return round(statistics.median(times) * 1000, 3) if times else None
+
+
+def query_table(section: dict[str, Any]) -> list[dict[str, Any]]:
+    names = sorted(
+        set(section.get("oxigraph", {}).get("queries", {}))
+        | set(section.get("rdflib", {}).get("queries", {}))
+    )
+    table = []
+    for name in names:
+        row: dict[str, Any] = {"query": name}
+        for engine in ("rdflib", "oxigraph", "server"):
+            figures = section.get(engine, {}).get("queries", {}).get(name)
+            row[f"{engine}_ms"] = query_median_ms(figures)
+            row[f"{engine}_rows"] = (figures or {}).get("rows")
+            if figures and "timeout_s" in figures:
+                row[f"{engine}_note"] = f"> {figures['timeout_s']:.0f} s"
+            elif figures and "error" in figures:
+                row[f"{engine}_note"] = "error: " + figures["error"][:120]
+        table.append(row)
+    return table
+
+
+# ---------------------------------------------------------------- validation
+
+
+def compare_violations(found: dict[str, dict[str, Any]], planted: dict[str, list[str]]) -> dict[str, Any]:
+    """Do both engines report the same violations, and does each catch every planted fault?"""
+    keys = {engine: figures.pop("keys") for engine, figures in found.items()}
+    comparison: dict[str, Any] = {"engines": found}
+    if keys.get("pyshacl") is None or keys.get("project") is None:
+        comparison["same"] = None
+        return comparison
+    shacl, project = keys["pyshacl"], keys["project"]
+    comparison.update(
+        {
+            "same": shacl == project,
+            "both": len(shacl & project),
+            "only_pyshacl": sorted(shacl - project)[:20],
+            "only_pyshacl_count": len(shacl - project),
+            "only_project": sorted(project - shacl)[:20],
+            "only_project_count": len(project - shacl),
+        }
+    )
+    caught: dict[str, dict[str, int]] = {}
+    for kind, nodes in planted.items():
+        caught[kind] = {"planted": len(nodes)}
+        for engine, found_keys in keys.items():
+            focus = {key[1] for key in found_keys}
+            caught[kind][engine] = sum(1 for node in nodes if node in focus)
+    comparison["caught"] = caught
+    return comparison
+
+
+# ---------------------------------------------------------------- targets
+
+
+def target(name: str, measured: str, met: bool | None, note: str = "") -> dict[str, Any]:
+    return {"target": name, "measured": measured, "met": met, "note": note}
+
+
+def build_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    targets = []
+    row2 = nearest_row(results, BUILD_TARGET_SIZE, 2)
+    label = f"at {row2['size']} documents" if row2 else ""
+    if row2:
+        rate = row2["median_documents_per_s"]
+        note = "" if row2["size"] == BUILD_TARGET_SIZE else "the target is set at 10,000 documents"
+        targets.append(
+            target(
+                "build >= 300 documents/s with 2 processes at 10k documents",
+                f"{rate} documents/s {label}",
+                rate >= BUILD_TARGET_DOCS_PER_S,
+                note,
+            )
+        )
+    else:
+        targets.append(
+            target(
+                "build >= 300 documents/s with 2 processes at 10k documents",
+                "not measured",
+                None,
+                results.get("build", {}).get("why_not") or "",
+            )
+        )
+    floor = results.get("spacy_floor", {}).get("median_documents_per_s")
+    row1 = nearest_row(results, BUILD_TARGET_SIZE, 1)
+    if row1 and floor:
+        share = row1["median_documents_per_s"] / floor
+        targets.append(
+            target(
+                "build per process >= half the bare spaCy floor",
+                f"{row1['median_documents_per_s']} vs {floor} documents/s = {share:.2f} "
+                f"(1 process, {row1['size']} documents)",
+                share >= FLOOR_SHARE,
+            )
+        )
+    else:
+        targets.append(target("build per process >= half the bare spaCy floor", "not measured", None))
+    targets += linearity_targets(results)
+    return targets
+
+
+def linearity_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = sorted(
+        (r for r in results.get("build", {}).get("summary", []) if r["median_wall_s"]),
+        key=lambda r: r["size"],
+    )
+    jobs = max((r["jobs"] for r in rows), default=None)
+    sized = [r for r in rows if r["jobs"] == jobs]
+    targets = []
+    if len(sized) >= 2:
+        small, big = sized[-2], sized[-1]
+        factor = big["size"] / small["size"]
+        ratio = big["median_wall_s"] / small["median_wall_s"]
+        targets.append(
+            target(
+                "cost grows linearly: 100k documents take <= 11x the time of 10k",
+                f"{big['size']} documents took {ratio:.2f}x the time of {small['size']} "
+                f"(limit {factor * LINEARITY_SLACK:.1f}x, --jobs {jobs})",
+                ratio <= factor * LINEARITY_SLACK,
+            )
+        )
+    else:
+        targets.append(
+            target("cost grows linearly: 100k documents take <= 11x the time of 10k", "not measured", None)
+        )
+    if sized and sized[-1]["peak_tree_rss_mb"]:
+        big = sized[-1]
+        targets.append(
+            target(
+                "peak memory < 2 GiB at 100k documents",
+                f"{big['peak_tree_rss_mb']:.0f} MB (all processes) at {big['size']} documents",
+                big["peak_tree_rss_mb"] < MEMORY_LIMIT_MB,
+                "" if big["size"] >= 100_000 else "measured below 100k documents",
+            )
+        )
+    else:
+        targets.append(target("peak memory < 2 GiB at 100k documents", "not measured", None))
+    return targets
+
+
+def query_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    section = results.get("queries")
+    if not section or not section.get("table"):
+        return [
+            target("every saved query < 100 ms on the store", "not measured", None),
+            target("Article 5 query >= 100x faster than rdflib's memory store", "not measured", None),
+        ]
+    size = section.get("documents")
+    table = section["table"]
+    timings = [(r["query"], r["oxigraph_ms"]) for r in table]
+    slowest = max(timings, key=lambda t: t[1] if t[1] is not None else float("inf"))
+    all_fast = all(ms is not None and ms < QUERY_LIMIT_MS for _, ms in timings)
+    targets = [
+        target(
+            "every saved query < 100 ms on the store",
+            f"slowest {slowest[0]}: {slowest[1]} ms (embedded Oxigraph, {size} documents, "
+            f"{len(timings)} queries)",
+            all_fast,
+        )
+    ]
+    name = article_query_name([r["query"] for r in table])
+    row = next((r for r in table if r["query"] == name), None)
+    if row is None or row["oxigraph_ms"] is None:
+        targets.append(
+            target("Article 5 query >= 100x faster than rdflib's memory store", "not measured", None)
+        )
+        return targets
+    rdflib = section.get("rdflib", {})
+    rdflib_ms = row["rdflib_ms"]
+    timeout = (rdflib.get("queries", {}).get(name) or {}).get("timeout_s")
+    bound = "" if rdflib_ms is not None else ">= "
+    rdflib_ms = rdflib_ms if rdflib_ms is not None else (timeout or 0) * 1000
+    speedup = rdflib_ms / max(row["oxigraph_ms"], 1e-3)
+    smaller = rdflib.get("documents") != size
+    note = f"rdflib measured on {rdflib.get('documents')} documents (a lower bound)" if smaller else ""
+    targets.append(
+        target(
+            "Article 5 query >= 100x faster than rdflib's memory store",
+            f"{bound}{speedup:.0f}x ({name}: rdflib {rdflib_ms:.1f} ms, Oxigraph {row['oxigraph_ms']} ms)",
+            speedup >= ARTICLE_SPEEDUP if rdflib_ms else None,
+            note,
+        )
+    )
+    return targets
+
+
+def validation_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    section = results.get("validation", {})
+    speed = section.get("speed", {})
+    targets = []
+    project, shacl = speed.get("project"), speed.get("pyshacl")
+    if project and shacl and project.get("ok"):
+        speedup = shacl["wall_s"] / max(project["wall_s"], 1e-3)
+        bound = ">= " if shacl.get("timed_out") else ""
+        met = speedup >= VALIDATION_SPEEDUP if (shacl.get("ok") or shacl.get("timed_out")) else None
+        targets.append(
+            target(
+                "validation >= 20x faster than pyshacl over the whole graph",
+                f"{bound}{speedup:.1f}x at {speed['documents']} documents (project "
+                f"{project['wall_s']:.1f} s via {project.get('engine')}, pyshacl "
+                f"{bound}{shacl['wall_s']:.1f} s)",
+                met,
+            )
+        )
+    else:
+        targets.append(
+            target("validation >= 20x faster than pyshacl over the whole graph", "not measured", None)
+        )
+    planted = section.get("planted", {})
+    same = planted.get("same")
+    targets.append(
+        target(
+            "validation finds the same violations as pyshacl",
+            f"same: {same}; both {planted.get('both')}, only pyshacl "
+            f"{planted.get('only_pyshacl_count')}, only project {planted.get('only_project_count')}"
+            f" (planted faults, {planted.get('documents')} documents)"
+            if same is not None
+            else "not measured",
+            same,
+        )
+    )
+    return targets
+
+
+def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    return build_targets(results) + query_targets(results) + validation_targets(results)
+
+
+# ---------------------------------------------------------------- RESULTS.md
+
+
+def cell(value: Any, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}{suffix}" if value >= 10 else f"{value:.3g}{suffix}"
+    return f"{value}{suffix}"
+
+
+def verdict(met: bool | None) -> str:
+    return {True: "met", False: "**not met**", None: "not measured"}[met]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    machine = results.get("machine", {})
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python -m bench.run` ({results.get('mode')} mode), {results.get('started')} to "
+        f"{results.get('finished')} UTC.",
+        f"Machine: {one_line(machine)}; load average at start "
+        f"{machine.get('load_average_at_start')} (other work on the machine slows every figure).",
+        "Packages: " + ", ".join(f"{k} {v}" for k, v in machine.get("packages", {}).items()) + ".",
+        f"Corpus: bench.generate, seed {results.get('corpus', {}).get('seed')}, sizes "
+        f"{results.get('corpus', {}).get('sizes')} documents of 400-600 words.",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | verdict | note |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {t['target']} | {t['measured']} | {verdict(t['met'])} | {t['note']} |"
+        for t in results.get("targets", [])
+    ]
+    lines += build_section(results) + query_section(results) + validation_section(results)
+    if results.get("errors"):
+        lines += ["", "## Errors", ""] + [f"- {k}: {v}" for k, v in results["errors"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def build_section(results: dict[str, Any]) -> list[str]:
+    build = results.get("build", {})
+    floor = results.get("spacy_floor", {})
+    lines = ["", "## End-to-end build (`kg build DIR -o OUT --jobs N --quiet --profile FILE`)", ""]
+    if not build.get("available"):
+        lines.append(f"Not measured: {build.get('why_not')}.")
+    else:
+        lines += [
+            "| documents | processes | runs | median wall s | documents/s | peak RSS, all processes MB |"
+            " largest process MB | share of time per stage |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in build.get("summary", []):
+            shares = ", ".join(
+                f"{k} {v:.0%}" for k, v in sorted(r["stage_share"].items(), key=lambda kv: -kv[1])
+            )
+            lines.append(
+                f"| {r['size']} | {r['jobs']} | {r['good_runs']}/{r['runs']} | {cell(r['median_wall_s'])} | "
+                f"{cell(r['median_documents_per_s'])} | {cell(r['peak_tree_rss_mb'])} | "
+                f"{cell(r['peak_process_rss_mb'])} | {shares or '–'} |"
+            )
+    if floor:
+        lines += [
+            "",
+            f"Bare spaCy floor (blank English, sentencizer, PhraseMatcher over officials' names, one "
+            f"core, `nlp.pipe`) on {floor.get('documents')} documents: "
+            f"**{cell(floor.get('median_documents_per_s'))} documents/s** (median of "
+            f"{len(floor.get('runs', []))} run(s)).",
+        ]
+    return lines
+
+
+def query_section(results: dict[str, Any]) -> list[str]:
+    section = results.get("queries")
+    graph = results.get("graph", {})
+    if not section:
+        return []
+    rdflib_docs = section.get("rdflib", {}).get("documents")
+    lines = [
+        "",
+        "## Saved queries (median ms)",
+        "",
+        f"Graph: {graph.get('source')}, {graph.get('documents')} documents, {graph.get('triples')} triples; "
+        f"Oxigraph load {cell(section.get('load', {}).get('load_s'))} s; rdflib parse "
+        f"{cell(section.get('rdflib', {}).get('load_s'))} s of the graph of {rdflib_docs} documents.",
+        "",
+        f"| query | rows | rdflib memory ({rdflib_docs} docs) | Oxigraph embedded | Oxigraph server "
+        "(SPARQLWrapper) |",
+        "|---|---|---|---|---|",
+    ]
+    for r in section.get("table", []):
+        rdflib = r.get("rdflib_note") or cell(r["rdflib_ms"])
+        server = r.get("server_note") or cell(r["server_ms"])
+        lines.append(
+            f"| {r['query']} | {cell(r['oxigraph_rows'])} | {rdflib} | "
+            f"{r.get('oxigraph_note') or cell(r['oxigraph_ms'])} | {server} |"
+        )
+    return lines
+
+
+def validation_section(results: dict[str, Any]) -> list[str]:
+    section = results.get("validation")
+    if not section:
+        return []
+    lines = ["", "## Validation", ""]
+    speed = section.get("speed", {})
+    for engine in ("project", "pyshacl"):
+        figures = speed.get(engine)
+        if figures:
+            cut = " (cut off)" if figures.get("timed_out") else ""
+            lines.append(
+                f"- {engine} ({figures.get('engine', '')}) over the graph of {speed.get('documents')} "
+                f"documents: {cell(figures.get('wall_s'))} s{cut}, {cell(figures.get('max_rss_mb'))} MB, "
+                f"{cell(figures.get('violations'))} results."
+            )
+    planted = section.get("planted", {})
+    if planted.get("caught"):
+        lines += [
+            "",
+            f"Planted faults in the graph of {planted.get('documents')} documents:",
+            "",
+            "| fault | planted | found by pyshacl | found by the project |",
+            "|---|---|---|---|",
+        ]
+        for kind, counts in planted["caught"].items():
+            lines.append(
+                f"| {kind} | {counts['planted']} | {counts.get('pyshacl')} | {counts.get('project')} |"
+            )
+        lines.append(
+            f"\nSame violation set: {planted.get('same')} (both {planted.get('both')}, only pyshacl "
+            f"{planted.get('only_pyshacl_count')}, only the project {planted.get('only_project_count')})."
+        )
+    return lines
