@@ -26,16 +26,16 @@ import yaml
 DATA_FILE = Path(__file__).resolve().parent / "data" / "corpus.yaml"
 MIN_WORDS, MAX_WORDS = 400, 600
 EARLIEST, LATEST = date(2015, 1, 1), date(2025, 6, 30)
-ECHO_SHARE = 0.05       # share of documents reporting the previous document's meeting from the other side
-TREATY_SHARE = 0.35     # share of eligible meetings whose text reaffirms a treaty article
+ECHO_SHARE = 0.05  # share of documents reporting the previous document's meeting from the other side
+TREATY_SHARE = 0.35  # share of eligible meetings whose text reaffirms a treaty article
 
 
 @dataclass(frozen=True)
 class Person:
     given: str
     family: str
-    country: str              # ISO 3166-1 alpha-2
-    post: str                 # "defence" | "foreign"
+    country: str  # ISO 3166-1 alpha-2
+    post: str  # "defence" | "foreign"
     title: str | None = None  # None: drawn from the country's title variants
     start: date | None = None
     end: date | None = None
@@ -46,7 +46,7 @@ class MeetingSpec:
     kind: str
     a: str
     b: str
-    people: tuple[Person, ...]   # p1 (A), p2 (B), then p3 (A foreign), p4 (B foreign) or conference guests
+    people: tuple[Person, ...]  # p1 (A), p2 (B), then p3 (A foreign), p4 (B foreign) or conference guests
     day: date
     published: date
 
@@ -54,7 +54,7 @@ class MeetingSpec:
 @dataclass(frozen=True)
 class Vocabulary:
     data: dict[str, Any]
-    officials: dict[tuple[str, str], tuple[Person, ...]]   # (country, post) -> people
+    officials: dict[tuple[str, str], tuple[Person, ...]]  # (country, post) -> people
 
 
 def generate_corpus(out_dir: Path, n: int, seed: int = 7) -> list[Path]:
@@ -88,8 +88,10 @@ def load_vocabulary() -> Vocabulary:
             people.setdefault((iso2, person.post), []).append(person)
     for person in reference_people(set(data["countries"])):
         people.setdefault((person.country, person.post), []).append(person)
-    frozen = {key: tuple(sorted(group, key=lambda p: (p.family, p.given, p.start or EARLIEST)))
-              for key, group in sorted(people.items())}
+    frozen = {
+        key: tuple(sorted(group, key=lambda p: (p.family, p.given, p.start or EARLIEST)))
+        for key, group in sorted(people.items())
+    }
     return Vocabulary(data, frozen)
 
 
@@ -97,6 +99,7 @@ def reference_people(known_countries: set[str]) -> list[Person]:
     """Defence and foreign ministers of the reference data, one Person per term, if it loads."""
     try:
         from kg.reference.load import load_reference
+
         reference = load_reference()
     except Exception as exc:  # optional for the benchmark: fall back to invented people
         print(f"bench.generate: reference data not used ({type(exc).__name__}: {exc})", file=sys.stderr)
@@ -110,8 +113,11 @@ def reference_people(known_countries: set[str]) -> list[Person]:
             post = reference.posts.get(term.post)
             kind = post_kind(post.kind if post else "")
             if kind:
-                people.append(Person(official.given, official.family, country.iso2, kind, term.title,
-                                     term.start, term.end))
+                people.append(
+                    Person(
+                        official.given, official.family, country.iso2, kind, term.title, term.start, term.end
+                    )
+                )
     return people
 
 
@@ -147,8 +153,9 @@ def spec_for(index: int, seed: int, vocabulary: Vocabulary) -> tuple[MeetingSpec
 def other_side(spec: MeetingSpec, rng: random.Random) -> MeetingSpec:
     """The same meeting as the other government reports it."""
     people = (spec.people[1], spec.people[0], *spec.people[2:])
-    return replace(spec, a=spec.b, b=spec.a, people=people,
-                   published=spec.published + timedelta(days=rng.randint(0, 1)))
+    return replace(
+        spec, a=spec.b, b=spec.a, people=people, published=spec.published + timedelta(days=rng.randint(0, 1))
+    )
 
 
 def make_spec(rng: random.Random, vocabulary: Vocabulary) -> MeetingSpec:
@@ -163,16 +170,20 @@ def make_spec(rng: random.Random, vocabulary: Vocabulary) -> MeetingSpec:
     day = meeting_day(rng, p1, p2)
     people: list[Person] = [p1, p2]
     if kind == "twoplustwo":
-        people = [pick_person(rng, vocabulary, country, post, None)
-                  for post in ("defence", "foreign") for country in (a, b)]
+        people = [
+            pick_person(rng, vocabulary, country, post, None)
+            for post in ("defence", "foreign")
+            for country in (a, b)
+        ]
     elif kind == "conference":
         guests = rng.sample([c for c in data["countries"] if c not in (a, b)], rng.randint(1, 3))
         people += [pick_person(rng, vocabulary, c, "defence", None) for c in guests]
     return MeetingSpec(kind, a, b, tuple(people), day, publication_day(rng, kind, day))
 
 
-def pick_person(rng: random.Random, vocabulary: Vocabulary, country: str, post: str,
-                partner: Person | None) -> Person:
+def pick_person(
+    rng: random.Random, vocabulary: Vocabulary, country: str, post: str, partner: Person | None
+) -> Person:
     """Someone in the post; a real official only when his term overlaps the partner's."""
     candidates = vocabulary.officials.get((country, post), ())
     if partner is not None and partner.start is not None:
@@ -222,16 +233,18 @@ def title_of(rng: random.Random, vocabulary: Vocabulary, person: Person) -> str:
     return str(rng.choice(vocabulary.data["countries"][person.country][f"{person.post}_titles"]))
 
 
-def first_mention(rng: random.Random, vocabulary: Vocabulary, person: Person) -> str:
+def first_mention(
+    rng: random.Random, vocabulary: Vocabulary, person: Person, apposition: bool = False
+) -> str:
     country = vocabulary.data["countries"][person.country]
     title = title_of(rng, vocabulary, person)
     name = full_name(rng, person, bool(country.get("family_first")))
     style = rng.random()
     if style < 0.45:
         return f"{country['adjective']} {title} {name}"
-    if style < 0.8:
+    if style < 0.8 or not apposition:
         return f"{title} {name}"
-    return f"{name}, {country['adjective']} {title}"
+    return f"{name}, {country['adjective']} {title},"  # only where the sentence goes on after it
 
 
 def short_mention(rng: random.Random, vocabulary: Vocabulary, person: Person) -> str:
@@ -245,12 +258,17 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def held_date_text(rng: random.Random, months: list[str], weekdays: list[str], day: date,
-                   published: date) -> str:
+def held_date_text(
+    rng: random.Random, months: list[str], weekdays: list[str], day: date, published: date
+) -> str:
     """How the text names the day: absolute, without year, or relative to the publication date."""
     month = months[day.month - 1]
-    options = [f"on {day.day} {month} {day.year}", f"on {month} {day.day}, {day.year}",
-               f"on {month} {ordinal(day.day)}", f"on {day.day} {month}"]
+    options = [
+        f"on {day.day} {month} {day.year}",
+        f"on {month} {day.day}, {day.year}",
+        f"on {month} {ordinal(day.day)}",
+        f"on {day.day} {month}",
+    ]
     gap = (published - day).days
     if gap == 0:
         options += ["this morning", "today"]
@@ -265,8 +283,13 @@ def held_date_text(rng: random.Random, months: list[str], weekdays: list[str], d
 
 def planned_date_text(rng: random.Random, months: list[str], day: date, published: date) -> str:
     month = months[day.month - 1]
-    options = [f"on {day.day} {month}", f"on {month} {day.day}", f"in {month}", "later this month"
-               if day.month == published.month else "next month", f"late {month}"]
+    options = [
+        f"on {day.day} {month}",
+        f"on {month} {day.day}",
+        f"in {month}",
+        "later this month" if day.month == published.month else "next month",
+        f"late {month}",
+    ]
     return str(rng.choice(options))
 
 
@@ -283,26 +306,37 @@ def context(rng: random.Random, vocabulary: Vocabulary, spec: MeetingSpec) -> di
     countries = data["countries"]
     host = countries[spec.a] if rng.random() < 0.6 else countries[spec.b]
     conference, confcity = rng.choice(data["conferences"])
-    mentions = [first_mention(rng, vocabulary, p) for p in spec.people]
+    mentions = [first_mention(rng, vocabulary, p, apposition=i == 0) for i, p in enumerate(spec.people)]
     shorts = [short_mention(rng, vocabulary, p) for p in spec.people]
     date_text = held_date_text(rng, data["months"], data["weekdays"], spec.day, spec.published)
     third = rng.choice([c for c in countries if c not in (spec.a, spec.b)])
     values = {
-        "A": countries[spec.a]["name"], "B": countries[spec.b]["name"],
-        "Aadj": countries[spec.a]["adjective"], "Badj": countries[spec.b]["adjective"],
+        "A": countries[spec.a]["name"],
+        "B": countries[spec.b]["name"],
+        "Aadj": countries[spec.a]["adjective"],
+        "Badj": countries[spec.b]["adjective"],
         "C": countries[third]["name"].removeprefix("the "),
-        "p1": mentions[0], "p2": mentions[1], "p1s": shorts[0], "p2s": shorts[1],
-        "p3": mentions[min(2, len(mentions) - 1)], "p4": mentions[min(3, len(mentions) - 1)],
+        "p1": mentions[0],
+        "p2": mentions[1],
+        "p1s": shorts[0],
+        "p2s": shorts[1],
+        "p3": mentions[min(2, len(mentions) - 1)],
+        "p4": mentions[min(3, len(mentions) - 1)],
         "plist": natural_join(mentions[1:]),
-        "date": date_text, "Date": capitalise(date_text),
+        "date": date_text,
+        "Date": capitalise(date_text),
         "pdate": planned_date_text(rng, data["months"], spec.day, spec.published),
-        "place": rng.choice(host["places"]), "city": host["capital"],
-        "conference": conference, "confcity": confcity,
-        "n": str(rng.randint(12, 95)), "month": rng.choice(data["months"]),
+        "place": rng.choice(host["places"]),
+        "city": host["capital"],
+        "conference": conference,
+        "confcity": confcity,
+        "n": str(rng.randint(12, 95)),
+        "month": rng.choice(data["months"]),
         "weekday": rng.choice(data["weekdays"]),
     }
-    values["Who"] = rng.choice(["The two ministers", "Both ministers", "The Ministers",
-                                f"{values['p1s']} and {values['p2s']}"])
+    values["Who"] = rng.choice(
+        ["The two ministers", "Both ministers", "The Ministers", f"{values['p1s']} and {values['p2s']}"]
+    )
     return values
 
 
@@ -316,8 +350,9 @@ def treaty_for(vocabulary: Vocabulary, spec: MeetingSpec) -> dict[str, Any] | No
     return dict(treaties["NATO"]) if pair <= nato else None
 
 
-def core_paragraphs(rng: random.Random, vocabulary: Vocabulary, spec: MeetingSpec,
-                    values: dict[str, str]) -> list[str]:
+def core_paragraphs(
+    rng: random.Random, vocabulary: Vocabulary, spec: MeetingSpec, values: dict[str, str]
+) -> list[str]:
     data = vocabulary.data
     lead = rng.choice(data["leads"][spec.kind]).format(**values)
     paragraphs = [lead]
@@ -345,8 +380,9 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def noise_paragraphs(rng: random.Random, vocabulary: Vocabulary, values: dict[str, str], budget: int,
-                     target: int) -> list[str]:
+def noise_paragraphs(
+    rng: random.Random, vocabulary: Vocabulary, values: dict[str, str], budget: int, target: int
+) -> list[str]:
     """Paragraphs of unrelated news that bring the text to about `target` words, never past `budget`."""
     pool = [s.format(**fresh_numbers(rng, vocabulary, values)) for s in vocabulary.data["noise"]]
     rng.shuffle(pool)
@@ -366,12 +402,17 @@ def noise_paragraphs(rng: random.Random, vocabulary: Vocabulary, values: dict[st
 
 def fresh_numbers(rng: random.Random, vocabulary: Vocabulary, values: dict[str, str]) -> dict[str, str]:
     """The values with a new number, month and weekday, so that unrelated sentences do not share them."""
-    return {**values, "n": str(rng.randint(12, 95)), "month": rng.choice(vocabulary.data["months"]),
-            "weekday": rng.choice(vocabulary.data["weekdays"])}
+    return {
+        **values,
+        "n": str(rng.randint(12, 95)),
+        "month": rng.choice(vocabulary.data["months"]),
+        "weekday": rng.choice(vocabulary.data["weekdays"]),
+    }
 
 
-def title_and_source(rng: random.Random, vocabulary: Vocabulary, spec: MeetingSpec,
-                     values: dict[str, str], index: int) -> tuple[str, str]:
+def title_and_source(
+    rng: random.Random, vocabulary: Vocabulary, spec: MeetingSpec, values: dict[str, str], index: int
+) -> tuple[str, str]:
     title = capitalise(rng.choice(vocabulary.data["titles"][spec.kind]).format(**values))
     slug = "-".join(title.lower().replace("'", "").replace('"', "").split()[:8])
     source = rng.choice(vocabulary.data["sources"]).format(slug=f"{slug}-{index}", year=spec.published.year)
@@ -393,14 +434,17 @@ def render_document(index: int, seed: int, vocabulary: Vocabulary) -> str:
     noise = noise_paragraphs(rng, vocabulary, values, MAX_WORDS - fixed, target)
     split = rng.randint(0, len(noise))
     body = [*head, core[0], *noise[:split], *core[1:], *noise[split:], *foot]
-    front = (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nsource: {source}\n"
-             f"published: {spec.published.isoformat()}\n---\n")
+    front = (
+        f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nsource: {source}\n"
+        f"published: {spec.published.isoformat()}\n---\n"
+    )
     return front + "\n\n".join(body) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=7)

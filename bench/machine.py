@@ -8,8 +8,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("rdflib", "pyshacl", "pyoxigraph", "oxigraph", "spacy", "dateparser", "SPARQLWrapper",
-            "trafilatura", "readout-kg")
+PACKAGES = (
+    "rdflib",
+    "pyshacl",
+    "pyoxigraph",
+    "oxigraph",
+    "spacy",
+    "dateparser",
+    "SPARQLWrapper",
+    "trafilatura",
+    "readout-kg",
+)
 
 
 def cpu_model() -> str:
@@ -56,5 +65,7 @@ def describe_machine() -> dict[str, Any]:
 
 
 def one_line(machine: dict[str, Any]) -> str:
-    return (f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB RAM, "
-            f"{machine['os']}, Python {machine['python']}")
+    return (
+        f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB RAM, "
+        f"{machine['os']}, Python {machine['python']}"
+    )

@@ -352,7 +352,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"| {t['target']} | {t['measured']} | {verdict(t['met'])} | {t['note']} |"
         for t in results.get("targets", [])
     ]
-    lines += build_section(results) + query_section(results) + validation_section(results)
+    lines += build_section(results) + profile_section(results) + query_section(results)
+    lines += validation_section(results)
     if results.get("errors"):
         lines += ["", "## Errors", ""] + [f"- {k}: {v}" for k, v in results["errors"].items()]
     return "\n".join(lines) + "\n"
@@ -361,7 +362,9 @@ def markdown(results: dict[str, Any]) -> str:
 def build_section(results: dict[str, Any]) -> list[str]:
     build = results.get("build", {})
     floor = results.get("spacy_floor", {})
-    lines = ["", "## End-to-end build (`kg build DIR -o OUT --jobs N --quiet --profile FILE`)", ""]
+    flags = " --profile FILE" if build.get("profiled") else ""
+    extra = " " + " ".join(build["build_args"]) if build.get("build_args") else ""
+    lines = ["", f"## End-to-end build (`kg build DIR -o OUT --jobs N --quiet{flags}{extra}`)", ""]
     if not build.get("available"):
         lines.append(f"Not measured: {build.get('why_not')}.")
     else:
@@ -387,6 +390,28 @@ def build_section(results: dict[str, Any]) -> list[str]:
             f"**{cell(floor.get('median_documents_per_s'))} documents/s** (median of "
             f"{len(floor.get('runs', []))} run(s)).",
         ]
+    return lines
+
+
+def profile_section(results: dict[str, Any], top: int = 12) -> list[str]:
+    profile = results.get("profile")
+    if not profile or not profile.get("by_cumulative_time"):
+        return []
+    lines = [
+        "",
+        f"## Profile of one build process ({profile['documents']} documents, cProfile, validation "
+        f"{'on' if profile.get('validate') else 'off'}: {profile['seconds']} s under the profiler)",
+        "",
+        "| by cumulative time | s | | by own time | s | calls |",
+        "|---|---|---|---|---|---|",
+    ]
+    for cumulative, own in zip(
+        profile["by_cumulative_time"][:top], profile["by_own_time"][:top], strict=False
+    ):
+        lines.append(
+            f"| `{cumulative['function']}` | {cumulative['cumulative_s']} | | `{own['function']}` | "
+            f"{own['own_s']} | {own['calls']} |"
+        )
     return lines
 
 

@@ -54,8 +54,10 @@ class Settings:
     rdflib_max_triples: int
     rdflib_budget_s: float
     planted_docs: int
+    profile_docs: int
     pyshacl_timeout_s: float
     build_timeout_s: float
+    build_args: list[str]
     seed: int
     out: Path
     workdir: Path
@@ -96,8 +98,10 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
         default=200,
         help="documents in the graph that gets planted faults (pyshacl must finish on it)",
     )
+    parser.add_argument("--profile-docs", type=int, default=200, help="documents in the cProfile'd build")
     parser.add_argument("--pyshacl-timeout", type=float, help="seconds before a validation run is cut off")
-    parser.add_argument("--build-timeout", type=float, default=3600.0)
+    parser.add_argument("--build-timeout", type=float, help="seconds before a build is cut off")
+    parser.add_argument("--build-args", help="more arguments for every kg build, e.g. '--no-validate'")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="where results.json and RESULTS.md go")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a new temporary one)")
@@ -117,8 +121,10 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
         rdflib_max_triples=args.rdflib_max_triples,
         rdflib_budget_s=args.rdflib_budget or (300.0 if quick else 900.0),
         planted_docs=args.planted_docs,
+        profile_docs=args.profile_docs,
         pyshacl_timeout_s=args.pyshacl_timeout or (300.0 if quick else 900.0),
-        build_timeout_s=args.build_timeout,
+        build_timeout_s=args.build_timeout or (900.0 if quick else 3600.0),
+        build_args=args.build_args.split() if args.build_args else [],
         seed=args.seed,
         out=args.out,
         workdir=workdir,
@@ -213,18 +219,22 @@ class Bench:
         probe = subprocess.run([str(kg), "build", "--help"], capture_output=True, text=True, timeout=120)
         if probe.returncode != 0:
             return f"kg build --help failed: {(probe.stderr or probe.stdout).strip()[-300:]}"
-        self.profiles = "--profile" in probe.stdout   # without it the build is timed, not split by stage
+        self.profiles = "--profile" in probe.stdout  # without it the build is timed, not split by stage
         missing = [flag for flag in ("--jobs", "--quiet") if flag not in probe.stdout]
         return f"kg build lacks {', '.join(missing)}" if missing else None
 
     def build_command(self, corpus: Path, out: Path, jobs: int, profile: Path) -> list[str]:
         command = [str(BIN / "kg"), "build", str(corpus), "-o", str(out), "--jobs", str(jobs), "--quiet"]
-        return command + (["--profile", str(profile)] if self.profiles else [])
+        return command + (["--profile", str(profile)] if self.profiles else []) + self.s.build_args
 
     def builds(self) -> None:
         why_not = self.build_available()
-        section: dict[str, Any] = {"available": why_not is None, "why_not": why_not, "runs": [],
-                                   "profiled": self.profiles}
+        section: dict[str, Any] = {
+            "available": why_not is None,
+            "why_not": why_not,
+            "runs": [],
+            "profiled": self.profiles,
+        }
         self.results["build"] = section
         if why_not:
             log(f"kg build not measured: {why_not}")
@@ -265,6 +275,25 @@ class Bench:
         elif not self.s.keep:
             shutil.rmtree(out, ignore_errors=True)
         return figures
+
+    def profile(self) -> None:
+        """Where one process spends a build's time (cProfile, validation left out: it is timed apart)."""
+        if not self.results.get("build", {}).get("available"):
+            return
+        size = min(self.s.profile_docs, min(self.s.sizes))
+        corpus = self.s.workdir / f"corpus-profile-{size}"
+        corpus.mkdir(exist_ok=True)
+        for path in sorted(self.corpora[max(self.corpora)].glob("*.txt"))[:size]:
+            os.link(path, corpus / path.name)
+        log(f"profiling kg.pipeline.build on {size} documents (one process, no validation)")
+        measurement, figures = worker(
+            "profile-build",
+            str(corpus),
+            str(self.s.workdir / "build-profiled"),
+            "--no-validate",
+            timeout_s=self.s.build_timeout_s,
+        )
+        self.results["profile"] = {**figures, "wall_s": measurement.wall_s, "ok": measurement.ok}
 
     # -------------------------------------------------------------- the graph to query
 
@@ -455,7 +484,21 @@ class Bench:
                 "ok": measurement.ok,
             }
             log(f"  {measurement.wall_s:.1f} s{' (cut off)' if measurement.timed_out else ''}")
+        figures["pyshacl"]["extrapolated_s"] = self.pyshacl_extrapolated()
         return figures
+
+    def pyshacl_extrapolated(self) -> float | None:
+        """pyshacl's time on the largest graph, scaled linearly from its run on the planted graph.
+
+        pyshacl grows at least linearly with the triples, so this is a lower bound for a graph it
+        could not finish within the time cap.
+        """
+        planted = self.results.get("validation", {}).get("planted", {})
+        small = planted.get("engines", {}).get("pyshacl", {})
+        triples = self.results.get("graph", {}).get("triples")
+        if not small.get("ok") or not planted.get("triples") or not triples:
+            return None
+        return round(small["wall_s"] * triples / planted["triples"], 1)
 
     # -------------------------------------------------------------- output
 
@@ -471,6 +514,7 @@ class Bench:
             ("corpus", self.generate),
             ("spacy_floor", self.spacy_floor),
             ("build", self.builds),
+            ("profile", self.profile),
             ("queries", self.queries),
             ("validation", self.validation),
         ]

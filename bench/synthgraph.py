@@ -38,12 +38,33 @@ from kg.namespaces import (
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-KIND_CLASS = {"telephone": "TelephoneTalk", "video": "VideoConference", "meeting": "Meeting",
-              "twoplustwo": "TwoPlusTwo", "conference": "Conference", "planned": "Meeting"}
-TREATY_KEYS = {"JP-US": "japan-us-security", "NATO": "north-atlantic", "US-PH": "us-philippines-mdt",
-               "US-KR": "us-rok-mdt", "US-AU": "anzus"}
-ISSUES = ("north-korea-missiles", "east-china-sea", "south-china-sea", "senkaku-islands", "russia-ukraine",
-          "extended-deterrence", "rules-based-order", "taiwan-strait", "cyber", "joint-exercises")
+KIND_CLASS = {
+    "telephone": "TelephoneTalk",
+    "video": "VideoConference",
+    "meeting": "Meeting",
+    "twoplustwo": "TwoPlusTwo",
+    "conference": "Conference",
+    "planned": "Meeting",
+}
+TREATY_KEYS = {
+    "JP-US": "japan-us-security",
+    "NATO": "north-atlantic",
+    "US-PH": "us-philippines-mdt",
+    "US-KR": "us-rok-mdt",
+    "US-AU": "anzus",
+}
+ISSUES = (
+    "north-korea-missiles",
+    "east-china-sea",
+    "south-china-sea",
+    "senkaku-islands",
+    "russia-ukraine",
+    "extended-deterrence",
+    "rules-based-order",
+    "taiwan-strait",
+    "cyber",
+    "joint-exercises",
+)
 
 
 def iri(term: object) -> str:
@@ -82,8 +103,9 @@ def treaty_key(spec: MeetingSpec, nato: set[str]) -> str | None:
     return TREATY_KEYS["NATO"] if pair <= nato else None
 
 
-def document_triples(index: int, seed: int, spec: MeetingSpec, rng: random.Random,
-                     nato: set[str]) -> Iterator[str]:
+def document_triples(
+    index: int, seed: int, spec: MeetingSpec, rng: random.Random, nato: set[str]
+) -> Iterator[str]:
     sha = hashlib.sha256(f"{seed}-{index}".encode()).hexdigest()
     document = iri(document_iri(sha))
     name = f"doc-{index:06d}.txt"
@@ -156,7 +178,7 @@ def write_synthetic_graph(out: Path, n: int, seed: int = 7) -> int:
     vocabulary = load_vocabulary()
     nato = set(vocabulary.data["nato_members"])
     lines = 0
-    person_lines: set[str] = set()   # an official's own triples are written once, however often he meets
+    person_lines: set[str] = set()  # an official's own triples are written once, however often he meets
     person_prefix = "<" + str(ID["person/"])
     with out.open("w", encoding="utf-8") as handle:
         for line in reference_triples():
@@ -175,8 +197,9 @@ def write_synthetic_graph(out: Path, n: int, seed: int = 7) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path)
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=7)

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
@@ -83,3 +84,13 @@ def test_pictures_are_png_and_reproducible_svg(tmp_path: Path) -> None:
     first = export([SAMPLE], "svg", tmp_path / "a.svg").read_text(encoding="utf-8")
     second = export([SAMPLE], "svg", tmp_path / "b.svg").read_text(encoding="utf-8")
     assert first == second and "<svg" in first and "Hana Moriyama" in first
+
+
+def test_no_screenshot_without_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.export.browser as browser
+
+    monkeypatch.setattr(browser, "find_chromium", lambda: None)
+    page = tmp_path / "view.html"
+    page.write_text("<html></html>", encoding="utf-8")
+    assert browser.screenshot_html(page, tmp_path / "view.png") is False
+    assert not (tmp_path / "view.png").exists()

@@ -178,3 +178,24 @@ def test_to_dataframe_when_pandas_is_there() -> None:
     frame = run_query("officials-by-meetings", graphs=[SAMPLE]).to_dataframe()
     assert isinstance(frame, pd.DataFrame)
     assert frame.loc[0, "label"] == "Hana Moriyama" and frame.loc[0, "meetings"] == 5
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_the_project_stores_answer_saved_queries(backend: str) -> None:
+    from rdflib import Graph
+
+    from kg.store import open_store
+
+    with open_store(None, backend=backend) as store:
+        store.replace_named_graph(f"{ID}graph/sample", Graph().parse(SAMPLE, format="turtle"), "sample")
+        rows = run_query("meetings-reaffirming-article", store=store,
+                         params={"treaty": "id:treaty/north-atlantic"}).as_dicts()
+    assert [str(r["meeting"]) for r in rows] == [MEETING_4]
+
+
+def test_a_construct_template_is_not_where_values_go() -> None:
+    sparql = "CONSTRUCT { ?m rdo:date ?d } WHERE { ?m rdo:date ?d }"
+    assert inject_values(sparql, {"m": URIRef("http://e/m")}).startswith(
+        "CONSTRUCT { ?m rdo:date ?d } WHERE { VALUES (?m)")
+    graph = run_query(sparql, graphs=[SAMPLE], params={"m": f"<{MEETING_1}>"}).graph
+    assert graph is not None and len(graph) == 1

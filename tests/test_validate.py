@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import RDF, BNode, Dataset, Graph, URIRef
 
 from kg.cli import cli
 from kg.docs import ontology_markdown
@@ -148,3 +149,21 @@ def test_docs_cover_classes_properties_individuals_and_shapes(tmp_path: Path) ->
     for expected in ("### rdo:Meeting", "`rdo:participant`", "`rdo:Held`", "`schema:Event`",
                      "min 1; class rdo:Evidence", "## SPARQL rules"):
         assert expected in text, expected
+
+
+def test_cli_validate_reads_named_graphs(tmp_path: Path) -> None:
+    dataset = Dataset()
+    dataset.graph(ID["graph/reference"]).parse(BASE, format="turtle")
+    dataset.graph(ID["graph/doc"]).parse(ONE_PARTICIPANT, format="turtle")
+    trig = tmp_path / "graph.trig"
+    dataset.serialize(trig, format="trig")
+    result = CliRunner().invoke(cli, ["validate", str(trig)], standalone_mode=False)
+    assert result.return_value == 1 and "fewer than two participants" in result.output
+
+
+def test_reference_data_conforms() -> None:
+    files = sorted((ROOT / "reference").glob("*.ttl"))
+    if not files:
+        pytest.skip("no reference data yet")
+    report = validate_graph(graph_of(*files))
+    assert report.conforms, report.text()

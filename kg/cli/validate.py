@@ -7,12 +7,13 @@ import tempfile
 from pathlib import Path
 
 import click
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rich.console import Console
 
 from kg.errors import GraphError
 from kg.validate import ValidationReport, validate_graph
 
+_QUAD_SUFFIXES = {".trig", ".nq", ".nquads"}
 _STYLES = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
 
 
@@ -40,10 +41,21 @@ def read_graphs(paths: tuple[Path, ...]) -> Graph:
         if not path.is_file():
             raise GraphError(f"{path}: no such file")
         try:
-            graph.parse(path)
+            _parse_into(graph, path)
         except Exception as exc:  # rdflib's parsers raise many unrelated exception types
             raise GraphError(f"{path}: cannot parse as RDF: {_one_line(exc)}") from exc
     return graph
+
+
+def _parse_into(graph: Graph, path: Path) -> None:
+    if path.suffix.lower() in _QUAD_SUFFIXES:
+        # Named graphs (one per document) are validated together, as one merged graph.
+        dataset = Dataset()
+        dataset.parse(path)
+        for s, p, o, _g in dataset.quads():
+            graph.add((s, p, o))
+    else:
+        graph.parse(path)
 
 
 def print_report(report: ValidationReport, console: Console) -> None:

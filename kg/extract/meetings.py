@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Span as SpacySpan
 
-from kg.extract.dates import DateMention, explain_no_year, years_within_terms
+from kg.extract.dates import DateMention, explain_no_year, find_dates, years_within_terms
 from kg.extract.issues import IssueTagger
 from kg.extract.lexicon import Lexicon, Trigger
 from kg.extract.model import Meeting, Reaffirmation, Span
@@ -101,7 +101,7 @@ class MeetingFinder:
         self.multilateral_cues = [re.compile(p) for p in meetings.get("multilateral_cues", [])]
         self.dateline_re = re.compile(meetings.get("dateline", r"$^"))
         self.visit_re = re.compile(
-            r"\b(?:visit(?:s|ed|ing)?|travel(?:s|led|ling|ed)? to|arriv(?:e|es|ed|ing) in|fl(?:y|ew|ies) to)\s+"
+            r"\b(?:visit(?:s|ed)?|travel(?:s|led|ling|ed)? to|arriv(?:e|es|ed|ing) in|fl(?:y|ew|ies) to)\s+"
             r"(?:the\s+)?(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:of\s+)?[A-Z][\w’'.\-]*)*)")
         self.topic_skip_after = [re.compile(p) for p in meetings.get("country_topic_skip_after", [])]
         self.topic_skip_before = [re.compile(p) for p in meetings.get("country_topic_skip_before", [])]
@@ -148,10 +148,11 @@ class MeetingFinder:
             statement_flags.append(any(p.search(text, s, e) for p in self.lex.statement_cues))
             people = [m for m in officials.in_sentence(index) if self._eligible(m, officials)]
             hits = self.triggers(text, s, e)
-            planned = any(p.search(text, s, e) for p in self.lex.planned_cues)
             sentence_mentions: list[MeetingMention] = []
             for hit, assigned in _assign(hits, people):
-                mention = MeetingMention(index, hit, planned=planned)
+                near = (max(s, hit.start - 90), min(e, hit.end + 90))
+                planned = not hit.weak and any(p.search(text, *near) for p in self.lex.planned_cues)
+                mention = MeetingMention(index, hit, planned=planned, segment=(s, e))
                 for person in assigned:
                     if person.key not in mention.participants:
                         mention.participants.append(person.key)
@@ -164,6 +165,10 @@ class MeetingFinder:
                     mention.participants.insert(0, previous_subject)
                     mention.spans[previous_subject] = _trim(text, s, e)
                     mention.positions[previous_subject] = s
+                sentence_mentions.extend(_split(mention) if hit.split else [mention])
+            kept = []
+            for mention in _consolidate(sentence_mentions):
+                hit = mention.trigger
                 if hit.weak and len(mention.participants) < 2 and not (hit.definite and mention.participants):
                     continue
                 if hit.bilateral and len({officials.persons[k].country for k in mention.participants}) < 2:
@@ -172,8 +177,8 @@ class MeetingFinder:
                 if mention.refers:
                     mention.recent = list(recent)
                     mention.refer_count = _reference_count(text[s:e])
-                mention.segment = (s, e)
-                sentence_mentions.extend(_split(mention) if hit.split else [mention])
+                kept.append(mention)
+            sentence_mentions = kept
             mentions.extend(_consolidate(sentence_mentions))
             if people:
                 previous_subject = people[0].key
@@ -202,6 +207,9 @@ class MeetingFinder:
             if here:
                 for mention in here:
                     current = self._place(mention, current, drafts)
+                if current is not None and all(m.trigger.weak for m in current.mentions):
+                    current.sentences.append(index)
+                    current = None  # "A and B agreed ...": that sentence, not what follows
             elif statement_flags[index]:
                 current = None
             elif current is None and drafts and self._refers_to_participants(text, sentence):
@@ -272,6 +280,9 @@ class MeetingFinder:
         if len(draft.participants) < 2 and not (draft.kind == "Conference" and any(
                 m.participants and m.trigger.kind == "Conference" for m in draft.mentions)):
             return None  # a meeting needs two sides; a conference, one attendee named as attending it
+        if draft.principal.planned and all(m.refers for m in draft.mentions if m.participants) and \
+                not any(m.name for m in draft.mentions) and self._location(draft, text, sentences, officials) is None:
+            return None  # "the ministers would meet again": too little to be a meeting of its own
         principal = draft.principal
         meeting = Meeting(kind=draft.kind, participants=list(draft.participants),
                           participant_evidence=dict(draft.spans))
@@ -306,6 +317,8 @@ class MeetingFinder:
         best = max(candidates, key=lambda d: (not d.vague, (d.year, d.month, d.day).count(None) * -1,
                                               -candidates.index(d)))
         meeting.date_text = best.text
+        if published is None and best.relative and not best.vague and best.date is None:
+            best = self._anchor_on_dateline(best, text, meeting, officials)
         if best.vague or best.month is None or best.day is None:
             return
         if best.year is not None and not best.relative:
@@ -320,6 +333,25 @@ class MeetingFinder:
             meeting.planned = True
         if meeting.date and published and meeting.date > published + timedelta(days=0) and not meeting.planned:
             meeting.planned = True
+
+    def _anchor_on_dateline(self, mention: DateMention, text: str, meeting: Meeting,
+                            officials: Officials) -> DateMention:
+        """A report with no publication date but a dateline ("TOKYO, Jan 9 (Wire) -") was filed on that
+        day; its year is the one the participants' terms allow. "On Tuesday" then resolves."""
+        line = self.dateline_re.search(text)
+        if not line:
+            return mention
+        filed = find_dates(line.group("date"))
+        if not filed or filed[0].month is None or filed[0].day is None:
+            return mention
+        anchor, _ = self._infer_year(filed[0], meeting, officials, None)
+        if anchor is None:
+            return mention
+        resolved = find_dates(mention.text, published=anchor)
+        if not resolved or resolved[0].date is None:
+            return mention
+        r = resolved[0]
+        return DateMention(mention.start, mention.end, mention.text, r.year, r.month, r.day, False, r.vague)
 
     def _infer_year(self, mention: DateMention, meeting: Meeting, officials: Officials,
                     published: date | None) -> tuple[date | None, str | None]:
@@ -367,7 +399,8 @@ class MeetingFinder:
                 start = match.start("place")
                 if self.title_before_re.search(text, max(s, match.start() - 30), match.start("place")):
                     continue  # "Secretary of State at the Federal Ministry of Defence": a post, not a place
-                if place and not any(a <= start < b for a, b in people):
+                end = start + len(place or "")
+                if place and not any(a < end and start < b for a, b in people):
                     return place
         return None
 
@@ -499,7 +532,12 @@ def _consolidate(mentions: list[MeetingMention]) -> list[MeetingMention]:
                 host.positions[key] = mention.positions[key]
         if KIND_PRIORITY.index(mention.trigger.kind) > KIND_PRIORITY.index(host.trigger.kind):
             host.trigger = TriggerHit(host.trigger.start, host.trigger.end, mention.trigger.kind, host.trigger.definite,
-                                      host.trigger.split, host.trigger.weak, host.trigger.named or mention.trigger.named)
+                                      host.trigger.split, host.trigger.weak and mention.trigger.weak,
+                                      host.trigger.named or mention.trigger.named,
+                                      host.trigger.bilateral and mention.trigger.bilateral)
+        elif host.trigger.weak and not mention.trigger.weak:
+            host.trigger = TriggerHit(host.trigger.start, host.trigger.end, host.trigger.kind, host.trigger.definite,
+                                      host.trigger.split, False, host.trigger.named or mention.trigger.named, False)
         host.name = host.name or mention.name
     return sorted(result, key=lambda m: m.trigger.start)
 

@@ -30,7 +30,11 @@ ROLE_FAMILIES = {
     "deputy-head-of-government": "leader", "defence-minister": "defence", "deputy-defence-minister": "defence",
     "state-minister-of-defence": "defence", "foreign-minister": "foreign", "deputy-foreign-minister": "foreign",
 }
-_WORD = r"(?:[A-Z][\w'\-]*|[A-Z]\.)"
+_UPPER = "A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F"
+_WORD = rf"(?:[{_UPPER}][\w'\-]*|[{_UPPER}]\.)"
+ORGANISATION_WORDS = frozenset({"Navy", "Army", "Air", "Force", "Coast", "Guard", "Marine", "Corps", "Ministry",
+                                "Embassy", "government", "Government", "military", "Military", "Defense", "Defence",
+                                "Foreign", "Joint", "Staff", "Self-Defense", "Forces"})
 
 
 @dataclass
@@ -112,7 +116,8 @@ class OfficialFinder:
             if taken.intersection(range(span.start, span.end)):
                 continue
             info = self.lex.titles[int(span.label_)]
-            if info.strength <= 1 and not span.text[0].isupper() and info.role not in ("press", "spokesperson"):
+            if info.strength <= 1 and not span.text[0].isupper() and info.role not in (
+                    "press", "spokesperson", "counterpart"):
                 continue  # a lower-case "minister" or "secretary" introduces no name
             hits.append((span, info))
         return hits
@@ -131,10 +136,14 @@ class OfficialFinder:
         sentence = sent_of_token[first.start]
         sent_start = _sentence_start_char(doc, sent_of_token, sentence)
         country, acting, former, left_char = self._left_context(doc, first.start, countries, sent_of_token)
+        left_ministry = _ministry_before(doc, first.start, ministries)
+        if left_ministry and not country:
+            country = self.lex.reference.ministries[left_ministry].country
         title_text = doc.text[first.start_char:last.end_char]
         if acting and not title_text.lower().startswith("acting"):
             title_text = "Acting " + title_text
         ministry, ministry_end = _ministry_after(doc, last.end, ministries)
+        ministry = ministry or left_ministry
         after_title = ministry_end if ministry_end is not None else last.end_char
         name_start, name_end, name = self._name_after(doc.text, after_title)
         if name is None:
@@ -198,6 +207,9 @@ class OfficialFinder:
                 left_char = doc[i].idx
                 continue
             lower = token.lower_
+            if token.text in ORGANISATION_WORDS and country is None:
+                i -= 1
+                continue  # "Philippine Navy spokesperson": the country comes before the service
             if lower in ("acting",):
                 acting = True
             elif lower in ("former", "then", "ex", "late", "outgoing", "previous") or lower.rstrip("-") in ("ex", "then"):
@@ -255,13 +267,14 @@ class OfficialFinder:
         return name
 
     def _country_after(self, doc: Doc, name_end: int, countries: dict[int, tuple[int, str]]) -> str | None:
-        tail = doc.text[name_end:name_end + 40]
-        match = re.match(r"\s*,?\s*of\s+(?:the\s+)?", tail)
+        """ "Defense Minister Lee Jong-sup of South Korea", "... of the Republic of the Philippines"."""
+        match = re.match(r"\s*,?\s*of\s+", doc.text[name_end:name_end + 40])
         if not match:
             return None
         target = name_end + match.end()
-        for end, (start, iri) in countries.items():
-            if doc[start].idx == target:
+        targets = {target, target + 4} if doc.text[target:target + 4] == "the " else {target}
+        for start, iri in countries.values():
+            if doc[start].idx in targets:
                 return iri
         return None
 
@@ -434,6 +447,14 @@ def _ministry_after(doc: Doc, token_end: int, ministries: list[tuple[int, int, s
             country_tail = re.match(r"\s+of\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*", doc.text[end_char:end_char + 40])
             return iri, end_char + (country_tail.end() if country_tail else 0)
     return None, None
+
+
+def _ministry_before(doc: Doc, token_start: int, ministries: list[tuple[int, int, str]]) -> str | None:
+    """ "Pentagon spokesperson ...", "DND spokesperson ...": the ministry right before a title."""
+    for start, end, iri in ministries:
+        if end == token_start or (end == token_start - 1 and doc[end].text in ("’s", "'s")):
+            return iri
+    return None
 
 
 def _person_overlapping(persons: list[tuple[SpacySpan, str]], start: int, end: int) -> str | None:

@@ -146,7 +146,8 @@ def _meeting(g: Graph, doc: URIRef, x: DocExtraction, meeting: Meeting, node: Me
     for r in meeting.reaffirmations:
         article = URIRef(r.article_iri)
         g.add((iri, RDO.reaffirms, article))
-        statement = URIRef(f"{iri}/reaffirmation/{r.treaty_key}-{r.article_number}")
+        # One statement per report: two governments' readouts of one call may word the stance differently.
+        statement = URIRef(f"{iri}/reaffirmation/{r.treaty_key}-{r.article_number}/{x.sha256[:8]}")
         g.add((statement, RDF.type, RDO.Reaffirmation))
         g.add((statement, RDO.meeting, iri))
         g.add((statement, RDO.article, article))

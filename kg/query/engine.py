@@ -38,9 +38,10 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 _SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
-# What can hold a "{" that does not open a group: IRIs, strings, comments.
+# What can hold a brace that is not one: IRIs, strings, comments; and the CONSTRUCT keyword.
 _SKIPPED_OR_BRACE = re.compile(
-    r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|(\{)"""
+    r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|([{}])|(\bCONSTRUCT\b)""",
+    re.IGNORECASE,
 )
 _NAME_LIKE = re.compile(r"^[\w.\-/\\:]+$")
 
@@ -158,11 +159,36 @@ def inject_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise QueryError(f"{name!r} is not a SPARQL variable name")
+    at = where_group_start(sparql)
+    if at is None:
+        raise QueryError("the query has no group pattern to bind parameters in")
+    return f"{sparql[:at]} {values_clause(bindings)}{sparql[at:]}"
+
+
+def where_group_start(sparql: str) -> int | None:
+    """Where the outermost WHERE group opens (just past its brace); a CONSTRUCT template is skipped."""
+    depth, groups, construct, wanted = 0, 0, False, 1
     for match in _SKIPPED_OR_BRACE.finditer(sparql):
-        if match.group(1):
-            at = match.end()
-            return f"{sparql[:at]} {values_clause(bindings)}{sparql[at:]}"
-    raise QueryError("the query has no group pattern to bind parameters in")
+        brace, keyword = match.group(1), match.group(2)
+        if keyword and depth == 0 and groups == 0:
+            construct = True
+        elif brace == "{":
+            if depth == 0:
+                groups += 1
+                if groups == 1 and construct and _template_follows(sparql, match.start()):
+                    wanted = 2  # CONSTRUCT { template } WHERE { pattern }
+                if groups == wanted:
+                    return match.end()
+            depth += 1
+        elif brace == "}":
+            depth = max(0, depth - 1)
+    return None
+
+
+def _template_follows(sparql: str, brace_at: int) -> bool:
+    """True when the query is CONSTRUCT { template } WHERE {...}, not the short CONSTRUCT WHERE {...}."""
+    head = sparql[:brace_at].rstrip()
+    return not head.upper().endswith("WHERE")
 
 
 # --- running -----------------------------------------------------------------------------------

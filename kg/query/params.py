@@ -48,7 +48,8 @@ def to_term(value: str, type_name: str, *, name: str = "value") -> Node:
     if parse is None:
         raise QueryError(f"parameter {name}: unknown type {type_name!r}; known: {', '.join(PARAM_TYPES)}")
     try:
-        return parse(value.strip())
+        # surrounding blanks are noise in an IRI, a number or a date; in a string they are data
+        return parse(value if type_name == "xsd:string" else value.strip())
     except ValueError as exc:
         raise QueryError(f"parameter {name}: {value!r} is not a valid {type_name} ({exc})") from None
 

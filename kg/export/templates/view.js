@@ -130,6 +130,7 @@
     network.setOptions({ physics: { enabled: true } });
     network.stabilize(150);
     drawTimeline();
+    if (showingOverview) { showOverview(); }
   }
   [filterCountry, filterIssue, filterYear].forEach(function (s) { s.addEventListener("change", applyFilters); });
 
@@ -203,7 +204,28 @@
     return box;
   }
 
+  var OVERVIEW_LIMIT = 300;
+  var showingOverview = false;
+
+  function byDate(a, b) {
+    if (a.date && b.date) { return a.date < b.date ? -1 : (a.date > b.date ? 1 : 0); }
+    return a.date ? -1 : (b.date ? 1 : 0);  // meetings without a known date last
+  }
+
+  function showOverview() {
+    showingOverview = true;
+    panel.textContent = "";
+    panel.appendChild(el("h2", "Meetings in date order"));
+    panel.appendChild(el("p", "Click a meeting, an official or an issue, here or in the network.", "hint"));
+    var passing = data.meetings.filter(meetingPasses).sort(byDate);
+    section("Meetings", meetingList(passing.slice(0, OVERVIEW_LIMIT)));
+    if (passing.length > OVERVIEW_LIMIT) {
+      panel.appendChild(el("p", "and " + (passing.length - OVERVIEW_LIMIT) + " more: narrow the filters", "hint"));
+    }
+  }
+
   function showMeeting(m) {
+    showingOverview = false;
     panel.textContent = "";
     panel.appendChild(el("h2", m.label));
     var facts = m.kind + ", " + (m.status === "Planned" ? "planned" : "held") +
@@ -235,8 +257,8 @@
     }));
   }
 
-  function meetingList(filter) {
-    return data.meetings.filter(filter).map(function (m) {
+  function meetingList(meetings) {
+    return meetings.map(function (m) {
       return nodeLink(m.id, (m.date || "date unknown") + " \u2014 " + m.label);
     });
   }
@@ -246,13 +268,19 @@
     panel.textContent = "";
     panel.appendChild(el("h2", o.label));
     panel.appendChild(el("p", [o.title, o.country].filter(Boolean).join(", "), "facts"));
-    section("Meetings", meetingList(function (m) { return m.participants.indexOf(id) >= 0; }));
+    showingOverview = false;
+    section("Meetings", meetingList(data.meetings.filter(function (m) {
+      return m.participants.indexOf(id) >= 0;
+    }).sort(byDate)));
   }
 
   function showIssue(id) {
     panel.textContent = "";
     panel.appendChild(el("h2", data.issues[id].label));
-    section("Meetings that discussed it", meetingList(function (m) { return m.issues.indexOf(id) >= 0; }));
+    showingOverview = false;
+    section("Meetings that discussed it", meetingList(data.meetings.filter(function (m) {
+      return m.issues.indexOf(id) >= 0;
+    }).sort(byDate)));
   }
 
   function show(id) {
@@ -303,4 +331,5 @@
   view.search = search;
   view.select = select;
   drawTimeline();
+  showOverview();
 })();
