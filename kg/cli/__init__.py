@@ -13,6 +13,7 @@ from kg.errors import KGError
 # Modules under kg.cli that each define `commands: list[click.Command]`.
 COMMAND_MODULES = (
     "build",
+    "run",
     "validate",
     "docs",
     "reference",

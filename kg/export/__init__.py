@@ -25,7 +25,7 @@ ALL_OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("network.cyjs.json", "cytoscape", "network"),
     ("officials.graphml", "graphml", "officials"),
     ("officials.gexf", "gexf", "officials"),
-    ("view.html", "html", "network"),
+    ("network.html", "html", "network"),
     ("network.png", "png", "officials"),
     ("network.svg", "svg", "officials"),
     ("meetings-per-year.png", "chart", "network"),
@@ -51,13 +51,13 @@ def export(source: GraphSource, fmt: str, out: str | Path, *, view: str = "netwo
 
 
 def export_all(source: GraphSource, out_dir: str | Path, *, screenshot: bool = True) -> list[Path]:
-    """Every export into `out_dir` (see ALL_OUTPUTS), plus view.png when headless Chromium is there."""
+    """Every export into `out_dir` (see ALL_OUTPUTS), plus network-view.png (a screenshot of network.html) when headless Chromium is there."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     store = as_store(source)
     written = [export(store, fmt, folder / name, view=view) for name, fmt, view in ALL_OUTPUTS]
-    if screenshot and screenshot_html(folder / "view.html", folder / "view.png"):
-        written.append(folder / "view.png")
+    if screenshot and screenshot_html(folder / "network.html", folder / "network-view.png"):
+        written.append(folder / "network-view.png")
     return written
 
 

@@ -287,6 +287,8 @@ class MeetingFinder:
         meeting = Meeting(kind=draft.kind, participants=list(draft.participants),
                           participant_evidence=dict(draft.spans))
         meeting.name = next((m.name for m in draft.mentions if m.name), None)
+        if meeting.name and meeting.name.count("(") > meeting.name.count(")"):
+            meeting.name += ")"  # "Asian Security Conference (Shangri-La Dialogue": the trigger ends early
         meeting.planned = principal.planned
         meeting.evidence = _unique([_trim(text, sentences[m.sentence].start_char, sentences[m.sentence].end_char)
                                     for m in draft.mentions if m.participants] or

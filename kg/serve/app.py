@@ -23,7 +23,7 @@ from pathlib import Path
 
 from kg.errors import StoreError
 from kg.resources import package_data, queries_dir
-from kg.serve.protocol import Answer, Limits, Refused, choose_format, looks_like_update
+from kg.serve.protocol import Answer, Limits, Refused, choose_format, keywords_of, looks_like_update
 from kg.serve.workers import WorkerPool
 
 MAX_REQUEST_BYTES = 1_000_000
@@ -127,6 +127,8 @@ def make_handler(endpoint: SparqlEndpoint) -> type[BaseHTTPRequestHandler]:
                 params.update(form)
             return self._route(url.path, params)
 
+        do_HEAD = do_GET
+
         def do_PUT(self) -> None:
             self._refuse(405, "this endpoint is read-only")
 
@@ -172,8 +174,6 @@ def make_handler(endpoint: SparqlEndpoint) -> type[BaseHTTPRequestHandler]:
 
 
 def _is_query(sparql: str) -> bool:
-    from kg.serve.protocol import keywords_of
-
     code = keywords_of(sparql).upper()
     return any(word in code for word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"))
 

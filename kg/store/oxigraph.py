@@ -132,15 +132,16 @@ class OxigraphStore(GraphStore):
         if identifier is None and isinstance(triples, Graph):
             found = triples.value(URIRef(graph_iri), DCTERMS.identifier)
             identifier = str(found) if found is not None else None
-        stale = {graph_iri}
+        # Dropping a graph that is not there costs as much as one that is; only drop what exists.
+        stale = {graph_iri} if self.store.contains_named_graph(ox.NamedNode(graph_iri)) else set()
         if identifier:
             stale.update(self._graphs_with_identifier(identifier))
             if in_batch is not None:
                 stale.update([in_batch[identifier]] if identifier in in_batch else [])
                 in_batch[identifier] = graph_iri
-        drops = " ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in sorted(stale))
+        drops = "".join(f"DROP SILENT GRAPH <{iri}> ;\n" for iri in sorted(stale))
         marker = f'<{graph_iri}> <{RDO.sha256}> "{sha256}" .\n'
-        return f"{drops} ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples_of(triples)}{marker}}} }}"
+        return f"{drops}INSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples_of(triples)}{marker}}} }}"
 
     def remove_document(self, graph_iri_or_identifier: str) -> bool:
         matches = self.find_document(graph_iri_or_identifier)
