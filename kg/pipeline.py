@@ -26,6 +26,7 @@ from kg.model import Document
 from kg.namespaces import ID, PREFIXES, document_iri
 from kg.read import ReadFailure, read_paths
 from kg.reference.load import load_reference, reference_graph
+from kg.reference.model import ReferenceData
 
 REFERENCE_GRAPH = ID["graph/reference"]
 Progress = Callable[[int], None]
@@ -62,18 +63,26 @@ def _init_worker() -> None:
     _WORKER_REFERENCE = load_reference()  # type: ignore[assignment]
 
 
-def _extract_in_worker(document: Document) -> DocExtraction:
+def _extract_in_worker(document: Document) -> DocExtraction | ReadFailure:
     assert _WORKER_REFERENCE is not None
-    return extract(document, _WORKER_REFERENCE)
+    return safe_extract(document, _WORKER_REFERENCE)
+
+
+def safe_extract(document: Document, reference: ReferenceData) -> DocExtraction | ReadFailure:
+    """One document's extraction; a document that breaks the extractor fails alone, named."""
+    try:
+        return extract(document, reference)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+        return ReadFailure(document.path or document.identifier, f"extraction failed: {type(exc).__name__}: {exc}")
 
 
 def extract_all(documents: Iterable[Document], *, jobs: int = 1, progress: Progress | None = None
-                ) -> Iterator[DocExtraction]:
-    """Extractions in input order; `jobs` worker processes share the work."""
+                ) -> Iterator[DocExtraction | ReadFailure]:
+    """Extractions in input order; `jobs` worker processes share the work with the same results."""
     if jobs <= 1:
         reference = load_reference()
         for document in documents:
-            yield extract(document, reference)
+            yield safe_extract(document, reference)
             if progress:
                 progress(1)
         return
@@ -99,7 +108,12 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *, job
     seconds: dict[str, float] = {}
     failures: list[tuple[str, str]] = []
     started = time.perf_counter()
-    extractions = list(extract_all(read_documents(paths, failures), jobs=jobs, progress=progress))
+    extractions: list[DocExtraction] = []
+    for item in extract_all(read_documents(paths, failures), jobs=jobs, progress=progress):
+        if isinstance(item, ReadFailure):
+            failures.append((item.path, item.reason))
+        else:
+            extractions.append(item)
     seconds["read+extract"] = time.perf_counter() - started
     for x in extractions:
         for stage, value in x.seconds.items():

@@ -6,6 +6,7 @@ virtuoso-opensource is installed (scripts/test-deps.sh) and skips with the reaso
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,3 +172,13 @@ def test_endpoint_urls_are_derived() -> None:
     virtuoso = Endpoint.from_url("http://127.0.0.1:8890/sparql")
     assert (virtuoso.update_url, virtuoso.store_url) == ("http://127.0.0.1:8890/sparql",
                                                          "http://127.0.0.1:8890/sparql-graph-crud")
+
+
+def test_push_to_a_read_only_server_is_a_clear_error(tmp_path: Path, local_store: GraphStore) -> None:
+    if oxigraph_binary() is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    open_store(tmp_path / "ro").close()              # serve-read-only needs an existing database
+    gc.collect()
+    with OxigraphServer(tmp_path / "ro", read_only=True) as server, \
+            pytest.raises(EndpointError, match=r"PUT graph .* refused the write \(403\): it may be"):
+        push_store(local_store, server.query_url, retry=NO_WAIT)

@@ -217,3 +217,18 @@ def test_sync_dataset_writes_changed_documents_and_skips_the_rest(tmp_path: Path
         assert (again.written, len(again.skipped), again.graphs) == ([], 4, [])
         changed = sync_dataset(store, dataset, reference_fingerprint="r2")
         assert changed.graphs == [str(ID["graph/reference"])]
+
+
+def test_sync_files_loads_the_ontology_only_when_a_file_changes(store: GraphStore, tmp_path: Path) -> None:
+    from kg.store import ONTOLOGY_GRAPH
+    from kg.store.sync import sync_files
+
+    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    first.write_text("<https://example.org/A> a <http://www.w3.org/2002/07/owl#Class> .\n", encoding="utf-8")
+    second.write_text("<https://example.org/B> a <http://www.w3.org/2002/07/owl#Class> .\n", encoding="utf-8")
+    assert sync_files(store, ONTOLOGY_GRAPH, [first, second])
+    assert not sync_files(store, ONTOLOGY_GRAPH, [first, second])
+    second.write_text("<https://example.org/C> a <http://www.w3.org/2002/07/owl#Class> .\n", encoding="utf-8")
+    assert sync_files(store, ONTOLOGY_GRAPH, [first, second])
+    classes = {str(row[0]) for row in store.query("SELECT ?c WHERE { ?c a owl:Class }").rows}
+    assert classes == {"https://example.org/A", "https://example.org/C"}

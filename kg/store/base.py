@@ -112,8 +112,10 @@ class GraphStore(ABC):
         """Drop the graph(s) of one document, by IRI or file name; False when none matched."""
 
     @abstractmethod
-    def replace_named_graph(self, name: str, graph: TriplesLike | Path, fingerprint: str) -> None:
-        """Replace a non-document graph (reference data, ontology) and remember its fingerprint."""
+    def replace_named_graph(self, name: str, graph: TriplesLike | Path | Sequence[Path],
+                            fingerprint: str) -> None:
+        """Replace a non-document graph (reference data, ontology: triples or RDF files) in one
+        transaction, and remember its fingerprint."""
 
     @abstractmethod
     def fingerprint(self, name: str) -> str | None:

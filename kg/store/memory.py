@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -59,14 +59,18 @@ class MemoryStore(GraphStore):
             self.dataset.remove_graph(URIRef(doc.iri))
         return bool(matches)
 
-    def replace_named_graph(self, name: str, graph: TriplesLike | Path, fingerprint: str) -> None:
+    def replace_named_graph(self, name: str, graph: TriplesLike | Path | Sequence[Path],
+                            fingerprint: str) -> None:
         self.dataset.remove_graph(URIRef(name))
         target = self.dataset.graph(URIRef(name))
         if isinstance(graph, Path):
             target.parse(graph)
+        elif isinstance(graph, list | tuple) and all(isinstance(item, Path) for item in graph):
+            for path in graph:
+                target.parse(path)
         else:
-            for triple in graph:
-                target.add(triple)
+            for triple in graph:  # type: ignore[union-attr]
+                target.add(triple)  # type: ignore[arg-type]
         self._fingerprints[name] = fingerprint
 
     def fingerprint(self, name: str) -> str | None:

@@ -14,7 +14,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -152,8 +152,14 @@ class OxigraphStore(GraphStore):
 
     # -- reference data and ontology ----------------------------------------------------------
 
-    def replace_named_graph(self, name: str, graph: TriplesLike | Path, fingerprint: str) -> None:
-        body = _file_as_ntriples(graph) if isinstance(graph, Path) else ntriples_of(graph)
+    def replace_named_graph(self, name: str, graph: TriplesLike | Path | Sequence[Path],
+                            fingerprint: str) -> None:
+        if isinstance(graph, Path):
+            body = _file_as_ntriples(graph)
+        elif isinstance(graph, list | tuple) and all(isinstance(item, Path) for item in graph):
+            body = "".join(_file_as_ntriples(path) for path in graph)
+        else:
+            body = ntriples_of(graph)  # type: ignore[arg-type]
         # One transaction, like a document; the fingerprint is written after it commits, so an
         # interrupted refresh is simply done again.
         self._update(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}")

@@ -150,6 +150,13 @@ def _send(method: str, url: str, body: bytes, content_type: str, retry: RetryPol
     return retry.run(attempt, f"{method} {safe_url(url)}")
 
 
+def _status_message(status: int) -> str:
+    if status in (401, 403):
+        return (f"the server refused the write ({status}): it may be read-only, or need an account that "
+                "may write (set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN)")
+    return f"the server answered {status}"
+
+
 def _unreachable(exc: BaseException) -> str:
     reason = getattr(exc, "reason", exc)
     return f"cannot reach the endpoint ({reason}); is the SPARQL server running and the URL right?"
@@ -174,7 +181,7 @@ def push_store(store: GraphStore, endpoint: str | Endpoint, *,
                 chosen = "update"
             elif status >= 300:
                 raise EndpointError(f"PUT graph <{name}> to {safe_url(target.store_url or '')}: "
-                                    f"the server answered {status}")
+                                    f"{_status_message(status)}")
         if chosen == "update":
             _update_graph(target, name, body, retry)
         report.graphs.append(name)
@@ -198,7 +205,7 @@ def _update_graph(target: Endpoint, name: str, body: bytes, retry: RetryPolicy) 
     status = _send("POST", target.update_url, form, "application/x-www-form-urlencoded", retry)
     if status >= 300:
         raise EndpointError(f"SPARQL Update of graph <{name}> at {safe_url(target.update_url)}: "
-                            f"the server answered {status}")
+                            f"{_status_message(status)}")
 
 
 # -- query ------------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ transaction unless the store already holds that document with the same hash; oth
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
@@ -47,3 +49,20 @@ def sync_dataset(store: GraphStore, dataset: Dataset, *, reference_fingerprint: 
             store.replace_named_graph(str(name), graph, fingerprint)
             report.graphs.append(str(name))
     return report
+
+
+def files_fingerprint(paths: Sequence[Path]) -> str:
+    """A hash of the files' names and contents: it changes exactly when one of them does."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def sync_files(store: GraphStore, name: str, paths: Sequence[Path]) -> bool:
+    """Load RDF files (the ontology, the reference Turtle) as graph `name` when they changed."""
+    fingerprint = files_fingerprint(paths)
+    if store.fingerprint(name) == fingerprint:
+        return False
+    store.replace_named_graph(name, list(paths), fingerprint)
+    return True
