@@ -76,6 +76,7 @@ class Lexicon:
     treaty: dict[str, Any] = field(default_factory=dict)
     places: dict[str, Any] = field(default_factory=dict)
     ministries_by_country_kind: dict[tuple[str, str], str] = field(default_factory=dict)
+    ministry_names: dict[str, str] = field(default_factory=dict)      # kind -> "Ministry of Defence of {country}"
 
 
 def load_yaml(name: str) -> dict[str, Any]:
@@ -265,6 +266,7 @@ def build_lexicon(ref: ReferenceData) -> Lexicon:
         treaty=load_yaml("treaties.yaml"),
         places=load_yaml("places.yaml"),
         ministries_by_country_kind=by_country_kind,
+        ministry_names=titles_data.get("unlisted_ministries", {}),
     )
     return lex
 

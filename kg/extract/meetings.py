@@ -137,16 +137,18 @@ class MeetingFinder:
         return TriggerHit(s, e, kind, definite, trig.split, trig.weak, trig.named, trig.bilateral)
 
     def mentions(self, text: str, sentences: list[SpacySpan], officials: Officials,
-                 published: date | None) -> tuple[list[MeetingMention], list[bool]]:
-        """All meeting mentions, and for each sentence whether it only reports a statement."""
+                 published: date | None) -> tuple[list[MeetingMention], list[str | None]]:
+        """All meeting mentions, and for each sentence that reports a statement to the press, who
+        speaks (the first official named; "" when none is), None for other sentences."""
         mentions: list[MeetingMention] = []
-        statement_flags: list[bool] = []
+        statement_flags: list[str | None] = []
         previous_subject: str | None = None
         recent: list[str] = []
         for index, sentence in enumerate(sentences):
             s, e = sentence.start_char, sentence.end_char
-            statement_flags.append(any(p.search(text, s, e) for p in self.lex.statement_cues))
             people = [m for m in officials.in_sentence(index) if self._eligible(m, officials)]
+            is_statement = any(p.search(text, s, e) for p in self.lex.statement_cues)
+            statement_flags.append((people[0].key if people else "") if is_statement else None)
             hits = self.triggers(text, s, e)
             sentence_mentions: list[MeetingMention] = []
             for hit, assigned in _assign(hits, people):
@@ -195,7 +197,7 @@ class MeetingFinder:
 
     # ----- merging ------------------------------------------------------------------------------
     def merge(self, text: str, sentences: list[SpacySpan], mentions: list[MeetingMention],
-              statement_flags: list[bool]) -> list[Draft]:
+              statement_flags: list[str | None]) -> list[Draft]:
         self._text = text
         drafts: list[Draft] = []
         current: Draft | None = None
@@ -210,8 +212,10 @@ class MeetingFinder:
                 if current is not None and all(m.trigger.weak for m in current.mentions):
                     current.sentences.append(index)
                     current = None  # "A and B agreed ...": that sentence, not what follows
-            elif statement_flags[index]:
-                current = None
+            elif statement_flags[index] is not None:
+                speaker = statement_flags[index]
+                if current is None or speaker not in current.participants:
+                    current = None  # a statement by someone else ends the meeting's passage
             elif current is None and drafts and self._refers_to_participants(text, sentence):
                 current = drafts[-1]
             if current is not None and index not in current.sentences:
@@ -301,6 +305,7 @@ class MeetingFinder:
         if meeting.location is None:
             meeting.location = self._dateline_place(text)
         self._set_issues(meeting, draft, text, sentences)
+        self._set_implied_issues(meeting, officials)
         self._set_reaffirmations(meeting, draft, text, sentences, officials)
         return meeting
 
@@ -431,6 +436,13 @@ class MeetingFinder:
                 if self._actor_not_topic(text, start, end):
                     continue
                 meeting.issues.setdefault(hit.iri, _trim(text, s, e))
+
+    def _set_implied_issues(self, meeting: Meeting, officials: Officials) -> None:
+        """A meeting of Japanese, American and South Korean ministers is trilateral cooperation."""
+        countries = {officials.persons[k].country for k in meeting.participants}
+        for concept in self.lex.reference.issues.values():
+            if concept.implied_by and set(concept.implied_by) <= countries and meeting.evidence:
+                meeting.issues.setdefault(concept.iri, meeting.evidence[0])
 
     def _actor_not_topic(self, text: str, start: int, end: int) -> bool:
         word = text[start:end].lower()

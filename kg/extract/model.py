@@ -36,6 +36,7 @@ class Person:
     role: str | None = None               # post kind implied by the title
     country: str | None = None            # country IRI
     ministry: str | None = None           # ministry IRI
+    ministry_label: str | None = None     # set when the ministry is not in the reference data
     official: bool = True                 # False for journalists, photographers, analysts
     may_participate: bool = True          # False for spokespeople and the press
     mentions: list[Span] = field(default_factory=list)

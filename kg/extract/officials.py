@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span as SpacySpan
@@ -18,7 +18,7 @@ from spacy.util import filter_spans
 
 from kg.extract.lexicon import Lexicon, TitleInfo
 from kg.extract.model import Person, Span
-from kg.namespaces import slug
+from kg.namespaces import ministry_iri, slug
 
 ROLE_PRIORITY = ("defence-minister", "foreign-minister", "head-of-government", "head-of-state",
                  "deputy-head-of-state", "deputy-head-of-government", "state-minister-of-defence",
@@ -86,6 +86,7 @@ class OfficialFinder:
         titles = self._title_hits(doc, person_spans)
         covered: list[tuple[int, int]] = []
         for title_group in _group_titles(doc, titles):
+            title_group = _counterpart_role(title_group, titles, sent_of_token)
             if title_group[-1][1].plural:
                 new = self._plural_mentions(doc, title_group[-1], countries, person_spans, sent_of_token)
             else:
@@ -99,7 +100,7 @@ class OfficialFinder:
                 self._add_reference_mention(found, span, iri, sent_of_token[span.start])
         self._find_family_mentions(doc, sentences, found)
         _merge_short_forms(found)
-        self._mark_contexts(doc, found)
+        self._mark_contexts(doc, sentences, found)
         found.mentions.sort(key=lambda m: (m.start, m.end))
         return found
 
@@ -294,6 +295,8 @@ class OfficialFinder:
                             family=family, country=country)
             if ministry is None and info.ministry_kind and country:
                 ministry = self.lex.ministries_by_country_kind.get((country, info.ministry_kind))
+                if ministry is None:
+                    ministry, person.ministry_label = self._unlisted_ministry(country, info.ministry_kind)
             person.ministry = ministry
         person.title = title_text if info.strength > 0 else None
         person.title_strength = info.strength
@@ -302,6 +305,14 @@ class OfficialFinder:
         person.may_participate = info.participant
         self._pending.append(person)
         return person
+
+    def _unlisted_ministry(self, country: str, kind: str) -> tuple[str | None, str | None]:
+        """A ministry the reference data does not list, named after its kind: Italy's defence ministry."""
+        template = self.lex.ministry_names.get(kind)
+        record = self.lex.reference.countries.get(country)
+        if not template or record is None:
+            return None, None
+        return str(ministry_iri(f"{record.iso2.lower()}-{kind}")), template.format(country=record.label)
 
     def _split_name(self, name: str, country: str | None) -> tuple[str | None, str]:
         words = name.split()
@@ -372,10 +383,11 @@ class OfficialFinder:
                     found.mentions.append(Mention(person.key, start, end, index))
                     taken.append((start, end))
 
-    def _mark_contexts(self, doc: Doc, found: Officials) -> None:
+    def _mark_contexts(self, doc: Doc, sentences: list[SpacySpan], found: Officials) -> None:
         for mention in found.mentions:
-            after = doc.text[mention.end:mention.end + 60]
-            before = doc.text[max(0, mention.start - 60):mention.start]
+            sentence = sentences[mention.sentence]
+            after = doc.text[mention.end:min(mention.end + 60, sentence.end_char)]
+            before = doc.text[max(sentence.start_char, mention.start - 60):mention.start]
             if any(p.search(after) for p in self.lex.non_participation_after) or any(
                     p.search(before) for p in self.lex.non_participation_before):
                 mention.blocked = True
@@ -422,6 +434,22 @@ def _group_titles(doc: Doc, titles: list[tuple[SpacySpan, TitleInfo]]) -> list[l
                 continue
         groups.append([(span, info)])
     return groups
+
+
+def _counterpart_role(group: list[tuple[SpacySpan, TitleInfo]], titles: list[tuple[SpacySpan, TitleInfo]],
+                      sent_of_token: list[int]) -> list[tuple[SpacySpan, TitleInfo]]:
+    """A counterpart holds the post of the official named before it in the sentence: "Defence Secretary
+    Grant Shapps met his Italian counterpart" is Italy's defence minister."""
+    span, info = group[-1]
+    if info.role != "counterpart":
+        return group
+    sentence = sent_of_token[span.start]
+    before = [i for s, i in titles if s.start < span.start and sent_of_token[s.start] == sentence
+              and i.role not in ("counterpart", "press", "spokesperson", "minister", "other-official")]
+    if not before:
+        return group
+    model = before[-1]
+    return [*group[:-1], (span, replace(info, role=model.role, ministry_kind=model.ministry_kind))]
 
 
 def _best_title(group: list[tuple[SpacySpan, TitleInfo]]) -> TitleInfo:
@@ -491,7 +519,8 @@ def _better(a: Person, b: Person) -> Person:
     if len(b.name) > len(a.name) and not a.ref_iri:
         keep.name, keep.given, keep.family = b.name, b.given, b.family
     keep.country = keep.country or b.country
-    keep.ministry = keep.ministry or b.ministry
+    if not keep.ministry and b.ministry:
+        keep.ministry, keep.ministry_label = b.ministry, b.ministry_label
     keep.official = a.official and b.official
     keep.may_participate = a.may_participate and b.may_participate
     return keep

@@ -46,6 +46,12 @@ def document_graph(x: DocExtraction, index: int, ids: Identities, names: dict[UR
         for predicate, ref in ((RDO.country, person.country), (RDO.memberOf, person.ministry)):
             if ref:
                 g.add((iri, predicate, URIRef(ref)))
+        if person.ministry and person.ministry_label:
+            ministry = URIRef(person.ministry)
+            g.add((ministry, RDF.type, RDO.Ministry))
+            g.add((ministry, RDFS.label, Literal(person.ministry_label)))
+            if person.country:
+                g.add((ministry, RDO.country, URIRef(person.country)))
         g.add((iri, PROV.wasDerivedFrom, doc))
     for m_index, meeting in enumerate(x.meetings):
         node = ids.meetings[(index, m_index)]

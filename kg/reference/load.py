@@ -271,6 +271,7 @@ def _issues(index: Index) -> dict[str, IssueConcept]:
             label=_text(props, SKOS + "prefLabel") or _text(props, RDFS_LABEL),
             alt_labels=_texts(props, SKOS + "altLabel"),
             broader=_iris(props, SKOS + "broader"),
+            implied_by=_iris(props, str(RDO.impliedByCountries)),
         )
     return issues
 

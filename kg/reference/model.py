@@ -85,6 +85,7 @@ class IssueConcept:
     label: str
     alt_labels: tuple[str, ...]
     broader: tuple[str, ...] = ()  # IRIs
+    implied_by: tuple[str, ...] = ()  # country IRIs: a meeting of officials of all of them discusses it
 
 
 @dataclass
