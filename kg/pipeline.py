@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -20,11 +21,12 @@ from rdflib.namespace import RDFS
 
 from kg.extract.extractor import extract
 from kg.extract.model import DocExtraction
-from kg.map.merge import identities
+from kg.map.merge import Identities, identities
 from kg.map.rdf import document_graph, new_graph, reference_subset, used_references
 from kg.model import Document
 from kg.namespaces import ID, PREFIXES, document_iri
 from kg.read import ReadFailure, read_paths
+from kg.reference.load import default_paths as default_reference_paths
 from kg.reference.load import load_reference, reference_graph
 from kg.reference.model import ReferenceData
 
@@ -47,10 +49,12 @@ class BuildResult:
     document_graphs: dict[URIRef, Graph] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     validation_text: str = ""
+    skipped: list[str] = field(default_factory=list)   # unchanged documents a store already held
 
     def summary(self) -> str:
         failed = len(self.documents_failed)
-        return (f"{self.documents_read} documents read, {failed} failed; {self.meetings} meetings, "
+        kept = f" ({len(self.skipped)} unchanged, skipped)" if self.skipped else ""
+        return (f"{self.documents_read} documents read{kept}, {failed} failed; {self.meetings} meetings, "
                 f"{self.officials} officials; {self.violations} violations")
 
 
@@ -103,8 +107,16 @@ def read_documents(paths: Iterable[str | Path], failures: list[tuple[str, str]])
 
 # ----- the whole build ----------------------------------------------------------------------------
 def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *, jobs: int = 1,
-          validate: bool = True, quiet: bool = True, progress: Progress | None = None) -> BuildResult:
-    """Read, extract, merge and map the documents under `paths`; write the outputs when `out_dir`."""
+          validate: bool = True, quiet: bool = True, progress: Progress | None = None,
+          store_dir: str | Path | None = None, stored: Callable[[str], None] | None = None) -> BuildResult:
+    """Read, extract, merge and map the documents under `paths`; write the outputs when `out_dir`.
+
+    With `store_dir`, the graph lives in a persistent Oxigraph store, one named graph per document:
+    unchanged documents are skipped, changed ones replaced, each in one transaction (`stored` is
+    called after each), and the outputs are exported from the whole store."""
+    if store_dir is not None:
+        return build_into_store(paths, Path(store_dir), out_dir, jobs=jobs, validate=validate,
+                                progress=progress, stored=stored)
     seconds: dict[str, float] = {}
     failures: list[tuple[str, str]] = []
     started = time.perf_counter()
@@ -127,10 +139,15 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *, job
     return result
 
 
+KnownMeetings = Callable[[list[str], date], "str | None"]
+
+
 def assemble(extractions: list[DocExtraction], failures: list[tuple[str, str]],
-             seconds: dict[str, float]) -> BuildResult:
+             seconds: dict[str, float], *, known_meeting: KnownMeetings | None = None) -> BuildResult:
     t0 = time.perf_counter()
     ids = identities(extractions)
+    if known_meeting is not None:
+        _reuse_stored_meetings(ids, extractions, known_meeting)
     seconds["merge"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     reference = reference_graph()
@@ -163,6 +180,19 @@ def assemble(extractions: list[DocExtraction], failures: list[tuple[str, str]],
                        warnings=warnings, document_graphs=doc_graphs)
 
 
+def _reuse_stored_meetings(ids: Identities, extractions: list[DocExtraction], known: KnownMeetings) -> None:
+    """A meeting the store already holds (reported by a document built earlier, a day apart) keeps
+    its node: one node per real meeting as documents come and go."""
+    for (doc_index, meeting_index), node in sorted(ids.meetings.items()):
+        if node.date is None:
+            continue
+        meeting = extractions[doc_index].meetings[meeting_index]
+        people = sorted(str(ids.person(k)) for k in meeting.participants)
+        stored = known(people, node.date)
+        if stored is not None:
+            node.iri = URIRef(stored)
+
+
 def _names(extractions: list[DocExtraction], ids: object, reference: Graph) -> dict[URIRef, str]:
     names: dict[URIRef, str] = {}
     for x in extractions:
@@ -182,6 +212,76 @@ def _validate(result: BuildResult) -> None:
     result.validation_graph = report.graph()  # type: ignore[attr-defined]
 
 
+# ----- the persistent store ----------------------------------------------------------------------
+def build_into_store(paths: Iterable[str | Path], store_dir: Path, out_dir: str | Path | None, *, jobs: int = 1,
+                     validate: bool = True, progress: Progress | None = None,
+                     stored: Callable[[str], None] | None = None) -> BuildResult:
+    from kg.resources import ontology_dir
+    from kg.store import ONTOLOGY_GRAPH, open_store
+    from kg.store import REFERENCE_GRAPH as STORE_REFERENCE_GRAPH
+    from kg.store.sync import sync_files
+
+    seconds: dict[str, float] = {}
+    failures: list[tuple[str, str]] = []
+    with open_store(store_dir) as store:
+        sync_files(store, STORE_REFERENCE_GRAPH, list(default_reference_paths()))
+        sync_files(store, ONTOLOGY_GRAPH, sorted(p for p in ontology_dir().glob("*.ttl") if p.name != "shapes.ttl"))
+        present = store.document_hashes()
+        skipped: list[str] = []
+
+        def changed(documents: Iterable[Document]) -> Iterator[Document]:
+            for document in documents:
+                if present.get(str(document_iri(document.sha256))) == document.sha256:
+                    skipped.append(document.identifier)
+                    if progress:
+                        progress(1)
+                else:
+                    yield document
+
+        started = time.perf_counter()
+        extractions: list[DocExtraction] = []
+        for item in extract_all(changed(read_documents(paths, failures)), jobs=jobs, progress=progress):
+            if isinstance(item, ReadFailure):
+                failures.append((item.path, item.reason))
+            else:
+                extractions.append(item)
+        seconds["read+extract"] = time.perf_counter() - started
+
+        def known(people: list[str], day: date) -> str | None:
+            found = store.find_meetings(people, day - timedelta(days=1), day + timedelta(days=1))
+            return sorted(found)[0] if found else None
+
+        result = assemble(extractions, failures, seconds, known_meeting=known)
+        t0 = time.perf_counter()
+        for x in extractions:
+            iri = document_iri(x.sha256)
+            store.replace_document(str(iri), x.sha256, result.document_graphs[iri], identifier=x.document.identifier)
+            if stored:
+                stored(x.document.identifier)
+        seconds["store"] = time.perf_counter() - t0
+        result.documents_read += len(skipped)
+        result.skipped = skipped
+        if validate:
+            _validate_documents(result)
+        if out_dir is not None:
+            out = Path(out_dir)
+            out.mkdir(parents=True, exist_ok=True)
+            store.export(out / "graph.ttl", "turtle")
+            store.export(out / "graph.trig", "trig")
+            _write_reports(result, out)
+    result.seconds = seconds
+    return result
+
+
+def _validate_documents(result: BuildResult) -> None:
+    from kg.validate import load_ontology, validate_documents
+
+    report = validate_documents(list(result.document_graphs.values()), reference_graph(), ontology=load_ontology())
+    result.violations = len(report.violations)
+    result.validation_text = report.text()
+    result.validation_graph = report.graph()  # type: ignore[attr-defined]
+
+
 # ----- outputs ------------------------------------------------------------------------------------
 def write_outputs(result: BuildResult, out: Path) -> list[Path]:
     """graph.ttl, graph.trig, validation.txt/.ttl, build-report.txt; each written whole or not at all."""
@@ -189,8 +289,12 @@ def write_outputs(result: BuildResult, out: Path) -> list[Path]:
     written = [
         _atomic_write(out / "graph.ttl", result.graph.serialize(format="turtle")),
         _atomic_write(out / "graph.trig", result.dataset.serialize(format="trig")),
-        _atomic_write(out / "build-report.txt", build_report(result)),
     ]
+    return written + _write_reports(result, out)
+
+
+def _write_reports(result: BuildResult, out: Path) -> list[Path]:
+    written = [_atomic_write(out / "build-report.txt", build_report(result))]
     if result.validation_text:
         written.append(_atomic_write(out / "validation.txt", result.validation_text))
         graph = getattr(result, "validation_graph", None)

@@ -65,8 +65,10 @@ def names(x: DocExtraction, keys: list[str]) -> list[str]:
 def describe_person(p: Person) -> str:
     country = (p.country or "-").rsplit("/", 1)[-1]
     ministry = (p.ministry or "-").rsplit("/", 1)[-1]
-    flags = "" if p.official and p.may_participate else f" official={p.official} may_participate={p.may_participate}"
-    return f"{p.name} [{p.key.rsplit('/', 1)[-1]}] title={p.title!r} role={p.role} country={country} ministry={ministry}{flags}"
+    flags = "" if p.official and p.may_participate else (
+        f" official={p.official} may_participate={p.may_participate}")
+    return (f"{p.name} [{p.key.rsplit('/', 1)[-1]}] title={p.title!r} role={p.role} "
+            f"country={country} ministry={ministry}{flags}")
 
 
 def describe_meeting(x: DocExtraction, m: Meeting) -> str:
@@ -114,12 +116,16 @@ def all_participants(x: DocExtraction) -> set[str]:
 
 
 def ministries_of(person: Person) -> set[str]:
-    """The ministries the person belongs to: extracted, or (for reference officials) their posts'."""
+    """The ministries the person belongs to: extracted, or (for reference officials) the ministries of
+    their posts of the role the title implies (all their posts when no role was read)."""
     found = {person.ministry} if person.ministry else set()
     official = reference().officials.get(person.ref_iri or "")
     if official is not None:
         for term in official.terms:
             post = reference().posts.get(term.post)
-            if post is not None and post.ministry:
-                found.add(post.ministry)
+            if post is None or not post.ministry:
+                continue
+            if person.role and post.kind != person.role:
+                continue
+            found.add(post.ministry)
     return found

@@ -128,7 +128,7 @@ NO_REAFFIRMATION = [
      "Thursday to discuss the regional security environment. The United States has repeatedly stated "
      "that Article 5 of the Japan-U.S. Security Treaty applies to the Senkaku Islands.",
      date(2024, 3, 1), ["minoru-kihara", "lloyd-austin"]),
-    ("background-past-president",
+    ("background-history-invoked",
      "Canadian Defence Minister Bill Blair met German Defence Minister Boris Pistorius in Ottawa. "
      "NATO invoked Article 5 of the North Atlantic Treaty for the first time after the attacks of "
      "11 September 2001.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -19,8 +20,15 @@ def _progress_bar(enabled: bool):  # type: ignore[no-untyped-def]
                     transient=True)
 
 
-def run_build(paths: tuple[str, ...], out: Path, jobs: int, quiet: bool, validate: bool) -> BuildResult:
+def run_build(paths: tuple[str, ...], out: Path, jobs: int, quiet: bool, validate: bool,
+              store: Path | None = None, log_stored: bool = False) -> BuildResult:
     interactive = sys.stderr.isatty() and not quiet
+
+    def stored(identifier: str) -> None:
+        if log_stored:
+            click.echo(f"stored {identifier}", err=False)
+            sys.stdout.flush()
+
     with _progress_bar(interactive) as bar:
         task = bar.add_task("extract", total=None, rate="-")
 
@@ -30,7 +38,8 @@ def run_build(paths: tuple[str, ...], out: Path, jobs: int, quiet: bool, validat
             done = bar.tasks[0].completed
             bar.update(task, rate=f"{done / elapsed:.0f}" if elapsed else "-")
 
-        return build(paths, out, jobs=jobs, validate=validate, progress=advance if interactive else None)
+        return build(paths, out, jobs=jobs, validate=validate, progress=advance if interactive else None,
+                     store_dir=store, stored=stored)
 
 
 def _report(result: BuildResult, out: Path, quiet: bool) -> None:
@@ -50,10 +59,19 @@ def _report(result: BuildResult, out: Path, quiet: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 when the graph violates the shapes.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no notes.")
+@click.option("--store", "store", type=click.Path(path_type=Path), default=None, is_flag=False,
+              flag_value=Path("kg-store"),
+              help="Keep the graph in a persistent Oxigraph store (default folder: ./kg-store); "
+                   "unchanged documents are skipped.")
+@click.option("--log-stored", is_flag=True, help="Print 'stored NAME' as each document is committed to the store.")
+@click.option("--profile", "profile", type=click.Path(path_type=Path), default=None,
+              help="Write the seconds spent per stage as JSON to this file.")
 def build_command(paths: tuple[str, ...], out: Path, jobs: int | None, strict: bool, no_validate: bool,
-                  quiet: bool) -> int:
+                  quiet: bool, store: Path | None, log_stored: bool, profile: Path | None) -> int:
     """Read documents (files or folders), extract meetings, write OUT/graph.ttl and OUT/graph.trig."""
-    result = run_build(paths, out, jobs or os.cpu_count() or 1, quiet, not no_validate)
+    result = run_build(paths, out, jobs or os.cpu_count() or 1, quiet, not no_validate, store, log_stored)
+    if profile is not None:
+        profile.write_text(json.dumps(result.seconds, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     _report(result, out, quiet)
     if result.documents_failed:
         return 1

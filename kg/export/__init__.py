@@ -51,7 +51,8 @@ def export(source: GraphSource, fmt: str, out: str | Path, *, view: str = "netwo
 
 
 def export_all(source: GraphSource, out_dir: str | Path, *, screenshot: bool = True) -> list[Path]:
-    """Every export into `out_dir` (see ALL_OUTPUTS), plus network-view.png (a screenshot of network.html) when headless Chromium is there."""
+    """Every export into `out_dir` (see ALL_OUTPUTS), plus network-view.png (a screenshot of
+    network.html) when headless Chromium is there."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     store = as_store(source)

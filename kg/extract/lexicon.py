@@ -76,7 +76,10 @@ class Lexicon:
     treaty: dict[str, Any] = field(default_factory=dict)
     places: dict[str, Any] = field(default_factory=dict)
     ministries_by_country_kind: dict[tuple[str, str], str] = field(default_factory=dict)
-    ministry_names: dict[str, str] = field(default_factory=dict)      # kind -> "Ministry of Defence of {country}"
+    ministry_names: dict[str, str] = field(default_factory=dict)
+    title_modifiers: frozenset[str] = frozenset()
+    junior_modifiers: frozenset[str] = frozenset()
+    post_roles: dict[tuple[str, str], str] = field(default_factory=dict)   # (title lower, country) -> post kind      # kind -> "Ministry of Defence of {country}"
 
 
 def load_yaml(name: str) -> dict[str, Any]:
@@ -267,6 +270,9 @@ def build_lexicon(ref: ReferenceData) -> Lexicon:
         places=load_yaml("places.yaml"),
         ministries_by_country_kind=by_country_kind,
         ministry_names=titles_data.get("unlisted_ministries", {}),
+        title_modifiers=frozenset(titles_data.get("title_modifiers", [])),
+        junior_modifiers=frozenset(titles_data.get("junior_modifiers", [])),
+        post_roles={(t.lower(), post.country): post.kind for post in ref.posts.values() for t in post.titles},
     )
     return lex
 

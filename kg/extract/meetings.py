@@ -27,6 +27,8 @@ KIND_PRIORITY = ("Meeting", "Conference", "VideoConference", "TelephoneTalk", "T
 KIND_WORDS = {"Meeting": "Meeting", "TelephoneTalk": "Telephone talk", "VideoConference": "Video conference",
               "Conference": "Conference", "TwoPlusTwo": "Two-plus-two consultation"}
 _PRONOUN_START = re.compile(r"\s*(?:He|She)\b")
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She)\s+(?:also\s+|then\s+|later\s+)?$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass
@@ -162,8 +164,9 @@ class MeetingFinder:
                         mention.positions[person.key] = person.start
                 if hit.named:
                     mention.name = text[hit.start:hit.end].strip()
-                if previous_subject and hit is hits[0] and _PRONOUN_START.match(text, s) and \
-                        previous_subject not in mention.participants:
+                pronoun_subject = (hit is hits[0] and _PRONOUN_START.match(text, s)) or \
+                    _PRONOUN_BEFORE.search(text[max(s, hit.start - 30):hit.start])
+                if previous_subject and pronoun_subject and previous_subject not in mention.participants:
                     mention.participants.insert(0, previous_subject)
                     mention.spans[previous_subject] = _trim(text, s, e)
                     mention.positions[previous_subject] = s
@@ -281,6 +284,8 @@ class MeetingFinder:
     # ----- the facts of a meeting ---------------------------------------------------------------
     def finish(self, draft: Draft, text: str, sentences: list[SpacySpan], officials: Officials,
                dates: list[DateMention], published: date | None, notes: list[str]) -> Meeting | None:
+        if draft.kind == "Conference" and not draft.participants:
+            self._attendees_from_passage(draft, text, sentences, officials)
         if len(draft.participants) < 2 and not (draft.kind == "Conference" and any(
                 m.participants and m.trigger.kind == "Conference" for m in draft.mentions)):
             return None  # a meeting needs two sides; a conference, one attendee named as attending it
@@ -309,6 +314,18 @@ class MeetingFinder:
         self._set_reaffirmations(meeting, draft, text, sentences, officials)
         return meeting
 
+    def _attendees_from_passage(self, draft: Draft, text: str, sentences: list[SpacySpan],
+                                officials: Officials) -> None:
+        """"NATO defence ministers met in Brussels. Canada's Bill Blair pressed allies ...": the
+        officials a report of a conference names, in its passage, attended it."""
+        for index in draft.sentences:
+            for mention in officials.in_sentence(index):
+                if self._eligible(mention, officials) and mention.key not in draft.participants:
+                    draft.participants.append(mention.key)
+                    draft.spans[mention.key] = _trim(text, sentences[index].start_char, sentences[index].end_char)
+        if draft.participants:
+            draft.mentions[0].trigger = TriggerHit(**{**draft.mentions[0].trigger.__dict__, "kind": "Conference"})
+
     def _set_date(self, meeting: Meeting, draft: Draft, text: str, sentences: list[SpacySpan], officials: Officials,
                   dates: list[DateMention], published: date | None, notes: list[str]) -> None:
         ordered = [draft.principal] + [m for m in draft.mentions if m is not draft.principal]
@@ -327,6 +344,8 @@ class MeetingFinder:
         if published is None and best.relative and not best.vague and best.date is None:
             best = self._anchor_on_dateline(best, text, meeting, officials)
         if best.vague or best.month is None or best.day is None:
+            if published is None and not best.vague and best.month is None:
+                notes.append(f"'{best.text.strip()}' counts from a publication date the document does not give")
             return
         if best.year is not None and not best.relative:
             meeting.date = best.date
@@ -381,8 +400,14 @@ class MeetingFinder:
             per_person.append(years)
         pub_year = mention.year if mention.relative and mention.year is not None else None
         if not per_person:
-            return (date(pub_year, month, day) if pub_year else None), None
+            if pub_year:
+                return date(pub_year, month, day), None
+            return None, (f"'{mention.text.strip()}' has no year, the document no publication date, and no "
+                          "participant's term of office in the reference data fixes one")
         allowed = set.intersection(*per_person)
+        weekday = next((i for i, name in enumerate(_WEEKDAYS) if name in mention.text.lower()), None)
+        if weekday is not None:  # "on Tuesday, March 16": only the years where it was a Tuesday
+            allowed = {y for y in allowed if date(y, month, day).weekday() == weekday}
         if pub_year is not None and pub_year in allowed:
             return date(pub_year, month, day), None
         if len(allowed) == 1:
@@ -461,7 +486,7 @@ class MeetingFinder:
         participants = set(meeting.participants)
         for index in draft.sentences:
             s, e = sentences[index].start_char, sentences[index].end_char
-            named = self.treaties.treaties_named(text, s, e)
+            named = self.treaties.treaties_named(text, s, e, countries)  # type: ignore[arg-type]
             for hit in self.treaties.articles(text, s, e):
                 treaty = _nearest_treaty(named, hit.start) or last_treaty or \
                     self.treaties.implied_treaty(countries, hit.number)  # type: ignore[arg-type]

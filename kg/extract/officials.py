@@ -34,7 +34,7 @@ _UPPER = "A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F"
 _WORD = rf"(?:[{_UPPER}][\w'\-]*|[{_UPPER}]\.)"
 ORGANISATION_WORDS = frozenset({"Navy", "Army", "Air", "Force", "Coast", "Guard", "Marine", "Corps", "Ministry",
                                 "Embassy", "government", "Government", "military", "Military", "Defense", "Defence",
-                                "Foreign", "Joint", "Staff", "Self-Defense", "Forces"})
+                                "Foreign", "Staff", "Self-Defense", "Forces"})
 
 
 @dataclass
@@ -141,6 +141,12 @@ class OfficialFinder:
         if left_ministry and not country:
             country = self.lex.reference.ministries[left_ministry].country
         title_text = doc.text[first.start_char:last.end_char]
+        if self._modifiers:
+            title_text = " ".join(self._modifiers) + " " + title_text
+            if self.lex.junior_modifiers.intersection(self._modifiers) and info.role in ROLE_FAMILIES:
+                family = ROLE_FAMILIES[info.role]
+                if family in ("defence", "foreign"):
+                    info = replace(info, role=f"deputy-{family}-minister", strength=2)
         if acting and not title_text.lower().startswith("acting"):
             title_text = "Acting " + title_text
         ministry, ministry_end = _ministry_after(doc, last.end, ministries)
@@ -159,6 +165,9 @@ class OfficialFinder:
             country = self.lex.reference.ministries[ministry].country
         if country is None and len(info.countries) == 1:
             country = next(iter(info.countries))
+        post_role = self.lex.post_roles.get((title_text.lower().removeprefix("acting "), country or ""))
+        if post_role and post_role != info.role:  # France's "Minister for the Armed Forces" leads the ministry
+            info = replace(info, role=post_role, ministry_kind=_ministry_kind_of(post_role) or info.ministry_kind)
         person = self._resolve(name, info, country, ministry, ref_iri, title_text)
         return Mention(person.key, name_start, name_end, sentence, former=former, title=info)
 
@@ -198,6 +207,7 @@ class OfficialFinder:
                       sent_of_token: list[int]) -> tuple[str | None, bool, bool, int]:
         country: str | None = None
         acting = former = False
+        self._modifiers: list[str] = []
         i = start
         left_char = doc[start].idx
         while i > 0 and sent_of_token[i - 1] == sent_of_token[start] and start - i < 6:
@@ -211,6 +221,11 @@ class OfficialFinder:
             if token.text in ORGANISATION_WORDS and country is None:
                 i -= 1
                 continue  # "Philippine Navy spokesperson": the country comes before the service
+            if token.text in self.lex.title_modifiers and country is None:
+                self._modifiers.insert(0, token.text)
+                i -= 1
+                left_char = doc[i].idx
+                continue  # "Joint Secretary", "Associate Minister": part of the title
             if lower in ("acting",):
                 acting = True
             elif lower in ("former", "then", "ex", "late", "outgoing", "previous") or lower.rstrip("-") in ("ex", "then"):
@@ -374,7 +389,9 @@ class OfficialFinder:
         for person in list(found.persons.values()):
             if not person.family or len(person.family) < 3:
                 continue
-            pattern = re.compile(rf"(?<![\w-])(?:{re.escape(person.family)}|{re.escape(person.family.upper())})(?![\w-])")
+            forms = {person.family, person.family.upper(), person.family[:1].upper() + person.family[1:]}
+            alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+            pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
             for index, sentence in enumerate(sentences):
                 for match in pattern.finditer(doc.text, sentence.start_char, sentence.end_char):
                     start, end = match.span()
@@ -434,6 +451,12 @@ def _group_titles(doc: Doc, titles: list[tuple[SpacySpan, TitleInfo]]) -> list[l
                 continue
         groups.append([(span, info)])
     return groups
+
+
+def _ministry_kind_of(role: str) -> str | None:
+    family = ROLE_FAMILIES.get(role)
+    return {"defence": "defence", "foreign": "foreign"}.get(family or "") or (
+        role if role in ("head-of-government", "head-of-state") else None)
 
 
 def _counterpart_role(group: list[tuple[SpacySpan, TitleInfo]], titles: list[tuple[SpacySpan, TitleInfo]],

@@ -61,9 +61,15 @@ class TreatyFinder:
         for key, aliases in data.get("aliases", {}).items():
             if key in by_key:
                 names += [(a, by_key[key]) for a in aliases]
-        names.sort(key=lambda item: -len(item[0]))
-        self.treaty_iris = [iri for _, iri in names]
-        self.treaty_re = re.compile("|".join(f"(?P<t{i}>{_flexible(n)})" for i, (n, _) in enumerate(names))) if names else None
+        by_name: dict[str, list[str]] = {}
+        for name, iri in names:
+            by_name.setdefault(name, [])
+            if iri not in by_name[name]:
+                by_name[name].append(iri)
+        ordered = sorted(by_name.items(), key=lambda item: -len(item[0]))
+        self.treaty_iris = [sorted(iris) for _, iris in ordered]
+        self.treaty_re = re.compile("|".join(f"(?P<t{i}>{_flexible(n)})" for i, (n, _) in enumerate(ordered))) \
+            if ordered else None
 
     def articles(self, text: str, start: int, end: int) -> list[ArticleHit]:
         hits = []
@@ -83,13 +89,21 @@ class TreatyFinder:
             return int(raw)
         return roman_to_int(raw) or self.number_words.get(raw.lower())
 
-    def treaties_named(self, text: str, start: int, end: int) -> list[tuple[int, str]]:
+    def treaties_named(self, text: str, start: int, end: int, countries: Iterable[str] = ()
+                       ) -> list[tuple[int, str]]:
+        """Treaties the text names; a name several treaties share ("the Mutual Defense Treaty") is
+        the one whose parties include the participants' countries."""
         if self.treaty_re is None:
             return []
+        wanted = set(countries)
         found = []
         for match in self.treaty_re.finditer(text, start, end):
             index = int(next(k for k, v in match.groupdict().items() if v is not None)[1:])
-            found.append((match.start(), self.treaty_iris[index]))
+            options = self.treaty_iris[index]
+            if len(options) > 1:
+                options = [iri for iri in options if wanted and wanted <= set(self.reference.treaties[iri].parties)]
+            if len(options) == 1:
+                found.append((match.start(), options[0]))
         return found
 
     def implied_treaty(self, countries: Iterable[str], number: int) -> str | None:

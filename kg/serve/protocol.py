@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -117,8 +118,11 @@ def run_limited(store: ox.Store, sparql: str, format_name: str | None, limits: L
     return Answer(200, RESULT_TYPES[name], _SELECT_WRITERS[name](variables, rows))
 
 
-def _bounded(items: Iterable[object], limits: Limits, deadline: float, what: str) -> list:  # type: ignore[type-arg]
-    collected = []
+_T = TypeVar("_T")
+
+
+def _bounded(items: Iterable[_T], limits: Limits, deadline: float, what: str) -> list[_T]:
+    collected: list[_T] = []
     for item in items:
         collected.append(item)
         if len(collected) > limits.max_rows:

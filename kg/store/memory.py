@@ -69,7 +69,7 @@ class MemoryStore(GraphStore):
             for path in graph:
                 target.parse(path)
         else:
-            for triple in graph:  # type: ignore[union-attr]
+            for triple in graph:
                 target.add(triple)  # type: ignore[arg-type]
         self._fingerprints[name] = fingerprint
 
