@@ -36,6 +36,21 @@ def stage_seconds(profile: dict[str, Any] | None) -> dict[str, float]:
     return {k: float(v) for k, v in stages.items() if isinstance(v, int | float) and k not in ("total",)}
 
 
+def stage_shares(stages: dict[str, float], wall: float | None) -> dict[str, float]:
+    """Each stage's share of the wall time; "a.b" names a part of a stage and is not added again.
+
+    What the top-level stages leave of the wall time (start-up, loading the reference data,
+    writing, whatever the profile does not name) is "other".
+    """
+    if not stages or not wall:
+        return {}
+    shares = {k: round(v / wall, 3) for k, v in stages.items()}
+    named = sum(v for k, v in stages.items() if "." not in k)
+    if named < wall:
+        shares["other"] = round(1 - named / wall, 3)
+    return shares
+
+
 def build_summary(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per (size, jobs): medians over the good runs, the worst peak memory, stage shares."""
     rows = []
@@ -47,19 +62,19 @@ def build_summary(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for stage, seconds in stage_seconds(run.get("profile")).items():
                 stages.setdefault(stage, []).append(seconds)
         stage_medians = {k: statistics.median(v) for k, v in stages.items()}
-        total = sum(stage_medians.values())
+        wall = median([r["wall_s"] for r in good])
         rows.append(
             {
                 "size": size,
                 "jobs": jobs,
                 "runs": len(group),
                 "good_runs": len(good),
-                "median_wall_s": median([r["wall_s"] for r in good]),
+                "median_wall_s": wall,
                 "median_documents_per_s": median([r["documents_per_s"] for r in good]),
                 "peak_tree_rss_mb": max((r["tree_rss_mb"] for r in good), default=None),
                 "peak_process_rss_mb": max((r["max_rss_mb"] for r in good), default=None),
                 "stage_seconds": {k: round(v, 3) for k, v in stage_medians.items()},
-                "stage_share": {k: round(v / total, 3) for k, v in stage_medians.items()} if total else {},
+                "stage_share": stage_shares(stage_medians, wall),
             }
         )
     return rows
@@ -377,7 +392,7 @@ def build_section(results: dict[str, Any]) -> list[str]:
     else:
         lines += [
             "| documents | processes | runs | median wall s | documents/s | peak RSS, all processes MB |"
-            " largest process MB | share of time per stage |",
+            " largest process MB | share of the wall time per stage (`--profile`) |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for r in build.get("summary", []):
@@ -389,6 +404,12 @@ def build_section(results: dict[str, Any]) -> list[str]:
                 f"{cell(r['median_documents_per_s'])} | {cell(r['peak_tree_rss_mb'])} | "
                 f"{cell(r['peak_process_rss_mb'])} | {shares or '–'} |"
             )
+        lines += [
+            "",
+            "Stage shares are the seconds `kg build --profile` reports over the wall time; a dotted "
+            'name is part of another stage; "other" is what no top-level stage names (start-up, '
+            "reference data, writing). With 2 processes, stage seconds may add up over both.",
+        ]
     if floor:
         lines += [
             "",

@@ -18,7 +18,7 @@ from kg.namespaces import RDO
 def build_run(size: int, jobs: int, wall: float, rss: float = 500.0) -> dict[str, object]:
     return {"size": size, "jobs": jobs, "run": 0, "wall_s": wall, "documents_per_s": size / wall,
             "tree_rss_mb": rss, "max_rss_mb": rss / 2, "returncode": 0, "timed_out": False,
-            "profile": {"stages": {"read": 1.0, "extract": 3.0}}}
+            "profile": {"read": 1.0, "extract": 2.0, "extract.nlp": 1.0}}
 
 
 def test_build_summary_takes_medians_and_stage_shares() -> None:
@@ -26,7 +26,7 @@ def test_build_summary_takes_medians_and_stage_shares() -> None:
     (row,) = report.build_summary(runs)
     assert row["median_wall_s"] == 5.0
     assert row["good_runs"] == 3
-    assert row["stage_share"] == {"read": 0.25, "extract": 0.75}
+    assert row["stage_share"] == {"read": 0.2, "extract": 0.4, "extract.nlp": 0.2, "other": 0.4}
 
 
 def test_targets_judge_speed_linearity_and_memory() -> None:

@@ -88,13 +88,26 @@ def load_yaml(name: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _continues_line() -> frozenset[str]:
+    with (DATA / "segmentation.yaml").open(encoding="utf-8") as fh:
+        return frozenset(yaml.safe_load(fh).get("continues_line", []))
+
+
+CONTINUES_LINE = _continues_line()
+
+
 @Language.component("newline_sentences")
 def newline_sentences(doc: Doc) -> Doc:
-    """Start a sentence after every line break: headings and list items are separate sentences."""
+    """A line break starts a sentence (headings and list items stand alone), unless the text was
+    hard-wrapped there ("Secretary of / National Defense"); a blank line always does."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
+        breaks = previous.text.count("\n") if previous.is_space else previous.whitespace_.count("\n")
+        if not breaks or token.is_space:
+            continue
+        word = doc[previous.i - 1] if previous.is_space and previous.i > 0 else previous
+        wrapped = breaks == 1 and (token.text[:1].islower() or word.text in CONTINUES_LINE or word.text == ",")
+        token.is_sent_start = not wrapped
     return doc
 
 
