@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from kg.extract.dates import find_dates
 from kg.extract.issues import IssueTagger
-from kg.extract.lexicon import Lexicon, join_fragments, lexicon_for
+from kg.extract.lexicon import Lexicon, lexicon_for, sentences_of
 from kg.extract.meetings import MeetingFinder
 from kg.extract.model import DocExtraction, Person, Span
 from kg.extract.officials import Mention, OfficialFinder
@@ -31,7 +31,7 @@ class Extractor:
         text = document.text
         with _timed(result, "nlp"):
             doc = self.lex.nlp(text)
-            sentences = join_fragments(doc)
+            sentences = sentences_of(doc)
         with _timed(result, "officials"):
             officials = OfficialFinder(self.lex, published=document.published).find(doc, sentences)
         with _timed(result, "dates"):

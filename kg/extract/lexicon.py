@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import spacy
 import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.reference.model import ReferenceData
 
@@ -111,14 +111,33 @@ def newline_sentences(doc: Doc) -> Doc:
     return doc
 
 
-def join_fragments(doc: Doc) -> list[Span]:
-    """Sentences, rejoining the pieces the sentencizer cut after an abbreviation ("approx. 85 minutes")."""
-    sentences: list[Span] = []
-    for sentence in doc.sents:
-        first = sentence.text.lstrip()[:1]
-        previous_line_break = sentences and "\n" in doc.text[sentences[-1].end_char - 1:sentence.start_char + 1]
-        if sentences and first and (first.islower() or first.isdigit()) and not previous_line_break:
-            sentences[-1] = doc[sentences[-1].start:sentence.end]
+class Sentence(NamedTuple):
+    """A sentence by token indices and character offsets (lighter than a spaCy Span)."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+
+
+def sentences_of(doc: Doc) -> list[Sentence]:
+    """The sentences, one pass over the tokens; pieces the sentencizer cut after an abbreviation
+    ("approx. 85 minutes") are joined back."""
+    text = doc.text
+    doc.user_data["text"] = text
+    starts = [t.i for t in doc if t.is_sent_start or t.i == 0]
+    bounds = [*starts, len(doc)]
+    sentences: list[Sentence] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if a >= b:
+            continue
+        last = doc[b - 1]
+        sentence = Sentence(a, b, doc[a].idx, last.idx + len(last.text))
+        first = text[sentence.start_char:sentence.end_char].lstrip()[:1]
+        line_break = sentences and "\n" in text[sentences[-1].end_char - 1:sentence.start_char + 1]
+        if sentences and first and (first.islower() or first.isdigit()) and not line_break:
+            previous = sentences[-1]
+            sentences[-1] = Sentence(previous.start, sentence.end, previous.start_char, sentence.end_char)
         else:
             sentences.append(sentence)
     return sentences

@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from spacy.tokens import Span as SpacySpan
 
 from kg.extract.dates import DateMention, explain_no_year, find_dates, years_within_terms
 from kg.extract.issues import IssueTagger
-from kg.extract.lexicon import Lexicon, Trigger
+from kg.extract.lexicon import Lexicon, Sentence, Trigger
 from kg.extract.model import Meeting, Reaffirmation, Span
 from kg.extract.officials import Mention, Officials
 from kg.extract.treaties import TreatyFinder
@@ -138,7 +137,7 @@ class MeetingFinder:
             kind = "Conference"
         return TriggerHit(s, e, kind, definite, trig.split, trig.weak, trig.named, trig.bilateral)
 
-    def mentions(self, text: str, sentences: list[SpacySpan], officials: Officials,
+    def mentions(self, text: str, sentences: list[Sentence], officials: Officials,
                  published: date | None) -> tuple[list[MeetingMention], list[str | None]]:
         """All meeting mentions, and for each sentence that reports a statement to the press, who
         speaks (the first official named; "" when none is), None for other sentences."""
@@ -199,7 +198,7 @@ class MeetingFinder:
                     and not mention.blocked)
 
     # ----- merging ------------------------------------------------------------------------------
-    def merge(self, text: str, sentences: list[SpacySpan], mentions: list[MeetingMention],
+    def merge(self, text: str, sentences: list[Sentence], mentions: list[MeetingMention],
               statement_flags: list[str | None]) -> list[Draft]:
         self._text = text
         drafts: list[Draft] = []
@@ -225,7 +224,7 @@ class MeetingFinder:
                 current.sentences.append(index)
         return drafts
 
-    def _refers_to_participants(self, text: str, sentence: SpacySpan) -> bool:
+    def _refers_to_participants(self, text: str, sentence: Sentence) -> bool:
         """'The two ministers', 'both sides' (but not 'the ministers of Japan, Australia and India')."""
         for pattern in self.lex.participant_references:
             for match in pattern.finditer(text, sentence.start_char, sentence.end_char):
@@ -282,7 +281,7 @@ class MeetingFinder:
         return None
 
     # ----- the facts of a meeting ---------------------------------------------------------------
-    def finish(self, draft: Draft, text: str, sentences: list[SpacySpan], officials: Officials,
+    def finish(self, draft: Draft, text: str, sentences: list[Sentence], officials: Officials,
                dates: list[DateMention], published: date | None, notes: list[str]) -> Meeting | None:
         if draft.kind == "Conference" and not draft.participants:
             self._attendees_from_passage(draft, text, sentences, officials)
@@ -314,7 +313,7 @@ class MeetingFinder:
         self._set_reaffirmations(meeting, draft, text, sentences, officials)
         return meeting
 
-    def _attendees_from_passage(self, draft: Draft, text: str, sentences: list[SpacySpan],
+    def _attendees_from_passage(self, draft: Draft, text: str, sentences: list[Sentence],
                                 officials: Officials) -> None:
         """"NATO defence ministers met in Brussels. Canada's Bill Blair pressed allies ...": the
         officials a report of a conference names, in its passage, attended it."""
@@ -326,7 +325,7 @@ class MeetingFinder:
         if draft.participants:
             draft.mentions[0].trigger = TriggerHit(**{**draft.mentions[0].trigger.__dict__, "kind": "Conference"})
 
-    def _set_date(self, meeting: Meeting, draft: Draft, text: str, sentences: list[SpacySpan], officials: Officials,
+    def _set_date(self, meeting: Meeting, draft: Draft, text: str, sentences: list[Sentence], officials: Officials,
                   dates: list[DateMention], published: date | None, notes: list[str]) -> None:
         ordered = [draft.principal] + [m for m in draft.mentions if m is not draft.principal]
         candidates: list[DateMention] = []
@@ -419,7 +418,7 @@ class MeetingFinder:
         return None, (f"'{mention.text.strip()}' has no year and the participants' terms allow "
                       f"{len(allowed)} years ({min(allowed)}–{max(allowed)})")
 
-    def _location(self, draft: Draft, text: str, sentences: list[SpacySpan], officials: Officials) -> str | None:
+    def _location(self, draft: Draft, text: str, sentences: list[Sentence], officials: Officials) -> str | None:
         ordered = [draft.principal] + [m for m in draft.mentions if m is not draft.principal]
         people = [(m.start, m.end) for m in officials.mentions]
         for mention in ordered:
@@ -453,7 +452,7 @@ class MeetingFinder:
             return None
         return place
 
-    def _set_issues(self, meeting: Meeting, draft: Draft, text: str, sentences: list[SpacySpan]) -> None:
+    def _set_issues(self, meeting: Meeting, draft: Draft, text: str, sentences: list[Sentence]) -> None:
         for index in draft.sentences:
             s, e = sentences[index].start_char, sentences[index].end_char
             for hit in self.tagger.find(text[s:e]):
@@ -479,7 +478,7 @@ class MeetingFinder:
         return any(p.search(after) for p in self.topic_skip_after) or any(
             p.search(before) for p in self.topic_skip_before)
 
-    def _set_reaffirmations(self, meeting: Meeting, draft: Draft, text: str, sentences: list[SpacySpan],
+    def _set_reaffirmations(self, meeting: Meeting, draft: Draft, text: str, sentences: list[Sentence],
                             officials: Officials) -> None:
         countries = {officials.persons[k].country for k in meeting.participants if officials.persons[k].country}
         last_treaty: str | None = None

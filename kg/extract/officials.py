@@ -13,10 +13,11 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
-from kg.extract.lexicon import Lexicon, TitleInfo
+from kg.extract.lexicon import Lexicon, Sentence, TitleInfo
 from kg.extract.model import Person, Span
 from kg.namespaces import ministry_iri, slug
 
@@ -68,7 +69,7 @@ class OfficialFinder:
     def __init__(self, lex: Lexicon, *, published: date | None = None) -> None:
         self.lex = lex
         self.published = published
-        self.name_index = _name_index(lex)
+        self.name_index = _cached_name_index(lex)
         particles = "|".join(sorted(map(re.escape, lex.particles), key=len, reverse=True))
         self.name_re = re.compile(rf"(?:(?:{particles})\s+)*{_WORD}(?:\s+(?:(?:{particles})\s+)*{_WORD}){{0,4}}")
         honor = "|".join(sorted(map(re.escape, lex.honorifics), key=len, reverse=True))
@@ -77,7 +78,7 @@ class OfficialFinder:
         self._pending: list[Person] = []
 
     # ----- pass 1 -------------------------------------------------------------------------------
-    def find(self, doc: Doc, sentences: list[SpacySpan]) -> Officials:
+    def find(self, doc: Doc, sentences: list[Sentence]) -> Officials:
         found = Officials()
         sent_of_token = _sentence_index(doc, sentences)
         countries = self._country_hits(doc)
@@ -140,7 +141,7 @@ class OfficialFinder:
         left_ministry = _ministry_before(doc, first.start, ministries)
         if left_ministry and not country:
             country = self.lex.reference.ministries[left_ministry].country
-        title_text = doc.text[first.start_char:last.end_char]
+        title_text = _text_of(doc)[first.start_char:last.end_char]
         if self._modifiers:
             title_text = " ".join(self._modifiers) + " " + title_text
             if self.lex.junior_modifiers.intersection(self._modifiers) and info.role in ROLE_FAMILIES:
@@ -152,9 +153,9 @@ class OfficialFinder:
         ministry, ministry_end = _ministry_after(doc, last.end, ministries)
         ministry = ministry or left_ministry
         after_title = ministry_end if ministry_end is not None else last.end_char
-        name_start, name_end, name = self._name_after(doc.text, after_title)
+        name_start, name_end, name = self._name_after(_text_of(doc), after_title)
         if name is None:
-            name_start, name_end, name = self._name_before(doc.text, sent_start, left_char)
+            name_start, name_end, name = self._name_before(_text_of(doc), sent_start, left_char)
         if name is None:
             return None
         ref_iri = _person_overlapping(persons, name_start, name_end)
@@ -190,14 +191,14 @@ class OfficialFinder:
         mentions: list[Mention] = []
         pos = span.end_char
         while True:
-            start, end, name = self._name_after(doc.text, pos)
+            start, end, name = self._name_after(_text_of(doc), pos)
             if name is None:
                 break
             country = nationalities[len(mentions)] if len(mentions) < len(nationalities) else None
             ref_iri = _person_overlapping(persons, start, end)
             person = self._resolve(name, info, country, None, ref_iri, "")
             mentions.append(Mention(person.key, start, end, sentence, title=info))
-            link = re.match(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", doc.text[end:end + 8])
+            link = re.match(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", _text_of(doc)[end:end + 8])
             if not link:
                 break
             pos = end + link.end()
@@ -284,11 +285,11 @@ class OfficialFinder:
 
     def _country_after(self, doc: Doc, name_end: int, countries: dict[int, tuple[int, str]]) -> str | None:
         """ "Defense Minister Lee Jong-sup of South Korea", "... of the Republic of the Philippines"."""
-        match = re.match(r"\s*,?\s*of\s+", doc.text[name_end:name_end + 40])
+        match = re.match(r"\s*,?\s*of\s+", _text_of(doc)[name_end:name_end + 40])
         if not match:
             return None
         target = name_end + match.end()
-        targets = {target, target + 4} if doc.text[target:target + 4] == "the " else {target}
+        targets = {target, target + 4} if _text_of(doc)[target:target + 4] == "the " else {target}
         for start, iri in countries.values():
             if doc[start].idx in targets:
                 return iri
@@ -380,7 +381,7 @@ class OfficialFinder:
         found.mentions.append(Mention(iri, span.start_char, span.end_char, sentence))
 
     # ----- pass 2: family names alone -----------------------------------------------------------
-    def _find_family_mentions(self, doc: Doc, sentences: list[SpacySpan], found: Officials) -> None:
+    def _find_family_mentions(self, doc: Doc, sentences: list[Sentence], found: Officials) -> None:
         for person in self._pending:
             existing = found.persons.get(person.key)
             found.persons[person.key] = _better(existing, person) if existing else person
@@ -393,23 +394,41 @@ class OfficialFinder:
             alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
             pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
             for index, sentence in enumerate(sentences):
-                for match in pattern.finditer(doc.text, sentence.start_char, sentence.end_char):
+                for match in pattern.finditer(_text_of(doc), sentence.start_char, sentence.end_char):
                     start, end = match.span()
-                    if any(s <= start < e for s, e in taken) or _looks_like_date_or_place(doc.text, start, end):
+                    if any(s <= start < e for s, e in taken) or _looks_like_date_or_place(_text_of(doc), start, end):
                         continue
                     found.mentions.append(Mention(person.key, start, end, index))
                     taken.append((start, end))
 
-    def _mark_contexts(self, doc: Doc, sentences: list[SpacySpan], found: Officials) -> None:
+    def _mark_contexts(self, doc: Doc, sentences: list[Sentence], found: Officials) -> None:
         for mention in found.mentions:
             sentence = sentences[mention.sentence]
-            after = doc.text[mention.end:min(mention.end + 60, sentence.end_char)]
-            before = doc.text[max(sentence.start_char, mention.start - 60):mention.start]
+            after = _text_of(doc)[mention.end:min(mention.end + 60, sentence.end_char)]
+            before = _text_of(doc)[max(sentence.start_char, mention.start - 60):mention.start]
             if any(p.search(after) for p in self.lex.non_participation_after) or any(
                     p.search(before) for p in self.lex.non_participation_before):
                 mention.blocked = True
             if any(before.rstrip().endswith(word) for word in self.lex.former if word.strip()):
                 mention.former = True
+
+
+def _text_of(doc: Doc) -> str:
+    """The document's text; spaCy rebuilds `doc.text` from the tokens on every access."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return str(text)
+
+
+_NAME_INDEXES: dict[int, dict[str, str]] = {}
+
+
+def _cached_name_index(lex: Lexicon) -> dict[str, str]:
+    """Built once per lexicon, not once per document."""
+    if id(lex) not in _NAME_INDEXES:
+        _NAME_INDEXES[id(lex)] = _name_index(lex)
+    return _NAME_INDEXES[id(lex)]
 
 
 def _name_index(lex: Lexicon) -> dict[str, str]:
@@ -426,7 +445,7 @@ def _name_index(lex: Lexicon) -> dict[str, str]:
     return index
 
 
-def _sentence_index(doc: Doc, sentences: list[SpacySpan]) -> list[int]:
+def _sentence_index(doc: Doc, sentences: list[Sentence]) -> list[int]:
     index = [0] * len(doc)
     for i, sentence in enumerate(sentences):
         for t in range(sentence.start, sentence.end):
@@ -445,7 +464,7 @@ def _group_titles(doc: Doc, titles: list[tuple[SpacySpan, TitleInfo]]) -> list[l
     for span, info in titles:
         if groups:
             previous = groups[-1][-1][0]
-            between = doc.text[previous.end_char:span.start_char]
+            between = _text_of(doc)[previous.end_char:span.start_char]
             if re.fullmatch(r"\s*(?:and|&)\s*", between):
                 groups[-1].append((span, info))
                 continue
@@ -487,7 +506,7 @@ def _ministry_after(doc: Doc, token_end: int, ministries: list[tuple[int, int, s
     """ "Secretary of State at the Federal Ministry of Defence (of Germany)": the ministry named with the title."""
     if token_end >= len(doc):
         return None, None
-    tail = doc.text[doc[token_end - 1].idx + len(doc[token_end - 1].text):][:30]
+    tail = _text_of(doc)[doc[token_end - 1].idx + len(doc[token_end - 1].text):][:30]
     match = re.match(r"\s*(?:at|of|in)\s+(?:the\s+)?", tail)
     if not match:
         return None, None
@@ -495,7 +514,7 @@ def _ministry_after(doc: Doc, token_end: int, ministries: list[tuple[int, int, s
     for start, end, iri in ministries:
         if doc[start].idx == target:
             end_char = doc[end - 1].idx + len(doc[end - 1].text)
-            country_tail = re.match(r"\s+of\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*", doc.text[end_char:end_char + 40])
+            country_tail = re.match(r"\s+of\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*", _text_of(doc)[end_char:end_char + 40])
             return iri, end_char + (country_tail.end() if country_tail else 0)
     return None, None
 
@@ -517,7 +536,7 @@ def _person_overlapping(persons: list[tuple[SpacySpan, str]], start: int, end: i
 
 def _parenthetical_country(doc: Doc, start: int, sent_start: int, countries: dict[int, tuple[int, str]]) -> str | None:
     """ "Germany (Chancellor Merkel and Minister of Defence von der Leyen)": the country before the bracket."""
-    before = doc.text[sent_start:start]
+    before = _text_of(doc)[sent_start:start]
     depth = 0
     for i in range(len(before) - 1, -1, -1):
         char = before[i]

@@ -70,6 +70,9 @@ class TreatyFinder:
         self.treaty_iris = [sorted(iris) for _, iris in ordered]
         self.treaty_re = re.compile("|".join(f"(?P<t{i}>{_flexible(n)})" for i, (n, _) in enumerate(ordered))) \
             if ordered else None
+        # Every treaty name ends with one of these words: a cheap test before the long alternation.
+        last_words = sorted({re.split(r"[\s-]+", n.strip())[-1] for n, _ in ordered})
+        self.gate = re.compile("|".join(re.escape(w) for w in last_words)) if last_words else None
 
     def articles(self, text: str, start: int, end: int) -> list[ArticleHit]:
         hits = []
@@ -93,7 +96,7 @@ class TreatyFinder:
                        ) -> list[tuple[int, str]]:
         """Treaties the text names; a name several treaties share ("the Mutual Defense Treaty") is
         the one whose parties include the participants' countries."""
-        if self.treaty_re is None:
+        if self.treaty_re is None or self.gate is None or not self.gate.search(text, start, end):
             return []
         wanted = set(countries)
         found = []
