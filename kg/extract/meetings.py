@@ -98,6 +98,7 @@ class MeetingFinder:
         meetings = load_yaml("meetings.yaml")
         self.context_re = re.compile(meetings.get("context_cues", r"$^"))
         self.reporting_re = re.compile(meetings.get("reporting_date_before", r"$^"))
+        self.trigger_gate = re.compile(meetings.get("trigger_gate", "."))
         self.title_before_re = re.compile(meetings.get("title_before_place", r"$^"))
         self.multilateral_cues = [re.compile(p) for p in meetings.get("multilateral_cues", [])]
         self.dateline_re = re.compile(meetings.get("dateline", r"$^"))
@@ -113,6 +114,8 @@ class MeetingFinder:
 
     # ----- mentions -----------------------------------------------------------------------------
     def triggers(self, text: str, start: int, end: int) -> list[TriggerHit]:
+        if not self.trigger_gate.search(text, start, end):
+            return []
         hits: list[TriggerHit] = []
         statements = [m.span() for p in self.lex.statement_cues for m in p.finditer(text, start, end)]
         for trig in self.lex.triggers:
