@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDFS
 
-from kg.extract.extractor import extract
+from kg.extract.extractor import extract, extractor_for
 from kg.extract.model import DocExtraction
 from kg.map.merge import Identities, identities
 from kg.map.rdf import document_graph, new_graph, reference_subset, used_references
@@ -38,59 +38,75 @@ Progress = Callable[[int], None]
 class BuildResult:
     """What a build produced: the merged graph, the per-document dataset, and the counts."""
 
-    graph: Graph                                   # everything merged (graph.ttl)
-    dataset: Dataset                               # one named graph per document + reference (graph.trig)
+    graph: Graph  # everything merged (graph.ttl)
+    dataset: Dataset  # one named graph per document + reference (graph.trig)
     documents_read: int = 0
-    documents_failed: list[tuple[str, str]] = field(default_factory=list)   # (path, reason)
+    documents_failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     meetings: int = 0
     officials: int = 0
     violations: int = 0
-    warnings: list[str] = field(default_factory=list)   # build report lines (e.g. dates that cannot be right)
+    warnings: list[str] = field(default_factory=list)  # build report lines (e.g. dates that cannot be right)
     document_graphs: dict[URIRef, Graph] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     validation_text: str = ""
-    skipped: list[str] = field(default_factory=list)   # unchanged documents a store already held
+    skipped: list[str] = field(default_factory=list)  # unchanged documents a store already held
 
     def summary(self) -> str:
         failed = len(self.documents_failed)
         kept = f" ({len(self.skipped)} unchanged, skipped)" if self.skipped else ""
-        return (f"{self.documents_read} documents read{kept}, {failed} failed; {self.meetings} meetings, "
-                f"{self.officials} officials; {self.violations} violations")
+        return (
+            f"{self.documents_read} documents read{kept}, {failed} failed; {self.meetings} meetings, "
+            f"{self.officials} officials; {self.violations} violations"
+        )
 
 
 # ----- extraction, one document at a time ---------------------------------------------------------
-_WORKER_REFERENCE = None
+_WORKER: dict[str, object] = {}
 
 
-def _init_worker() -> None:
-    global _WORKER_REFERENCE
-    _WORKER_REFERENCE = load_reference()  # type: ignore[assignment]
+def _init_worker(model: str | None) -> None:
+    _WORKER["reference"] = load_reference()
+    _WORKER["model"] = model
 
 
 def _extract_in_worker(document: Document) -> DocExtraction | ReadFailure:
-    assert _WORKER_REFERENCE is not None
-    return safe_extract(document, _WORKER_REFERENCE)
+    reference = _WORKER["reference"]
+    assert isinstance(reference, ReferenceData)
+    return safe_extract(document, reference, _WORKER["model"])  # type: ignore[arg-type]
 
 
-def safe_extract(document: Document, reference: ReferenceData) -> DocExtraction | ReadFailure:
+def safe_extract(
+    document: Document, reference: ReferenceData, model: str | None = None
+) -> DocExtraction | ReadFailure:
     """One document's extraction; a document that breaks the extractor fails alone, named."""
     try:
-        return extract(document, reference)
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
-        return ReadFailure(document.path or document.identifier, f"extraction failed: {type(exc).__name__}: {exc}")
+        return extract(document, reference, model=model)
+    except Exception as exc:
+        return ReadFailure(
+            document.path or document.identifier, f"extraction failed: {type(exc).__name__}: {exc}"
+        )
 
 
-def extract_all(documents: Iterable[Document], *, jobs: int = 1, progress: Progress | None = None
-                ) -> Iterator[DocExtraction | ReadFailure]:
+def extract_all(
+    documents: Iterable[Document],
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    model: str | None = None,
+) -> Iterator[DocExtraction | ReadFailure]:
     """Extractions in input order; `jobs` worker processes share the work with the same results."""
     if jobs <= 1:
         reference = load_reference()
+        if model:
+            extractor_for(reference, model)  # a model that cannot load stops the build at once
         for document in documents:
-            yield safe_extract(document, reference)
+            yield safe_extract(document, reference, model)
             if progress:
                 progress(1)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
+    if model:
+        extractor_for(load_reference(), model)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model,)) as pool:
         for result in pool.map(_extract_in_worker, documents, chunksize=16):
             yield result
             if progress:
@@ -106,22 +122,39 @@ def read_documents(paths: Iterable[str | Path], failures: list[tuple[str, str]])
 
 
 # ----- the whole build ----------------------------------------------------------------------------
-def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *, jobs: int = 1,
-          validate: bool = True, quiet: bool = True, progress: Progress | None = None,
-          store_dir: str | Path | None = None, stored: Callable[[str], None] | None = None) -> BuildResult:
+def build(
+    paths: Iterable[str | Path],
+    out_dir: str | Path | None = None,
+    *,
+    jobs: int = 1,
+    validate: bool = True,
+    quiet: bool = True,
+    progress: Progress | None = None,
+    store_dir: str | Path | None = None,
+    stored: Callable[[str], None] | None = None,
+    model: str | None = None,
+) -> BuildResult:
     """Read, extract, merge and map the documents under `paths`; write the outputs when `out_dir`.
 
     With `store_dir`, the graph lives in a persistent Oxigraph store, one named graph per document:
     unchanged documents are skipped, changed ones replaced, each in one transaction (`stored` is
     called after each), and the outputs are exported from the whole store."""
     if store_dir is not None:
-        return build_into_store(paths, Path(store_dir), out_dir, jobs=jobs, validate=validate,
-                                progress=progress, stored=stored)
+        return build_into_store(
+            paths,
+            Path(store_dir),
+            out_dir,
+            jobs=jobs,
+            validate=validate,
+            progress=progress,
+            stored=stored,
+            model=model,
+        )
     seconds: dict[str, float] = {}
     failures: list[tuple[str, str]] = []
     started = time.perf_counter()
     extractions: list[DocExtraction] = []
-    for item in extract_all(read_documents(paths, failures), jobs=jobs, progress=progress):
+    for item in extract_all(read_documents(paths, failures), jobs=jobs, progress=progress, model=model):
         if isinstance(item, ReadFailure):
             failures.append((item.path, item.reason))
         else:
@@ -142,8 +175,13 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *, job
 KnownMeetings = Callable[[list[str], date], "str | None"]
 
 
-def assemble(extractions: list[DocExtraction], failures: list[tuple[str, str]],
-             seconds: dict[str, float], *, known_meeting: KnownMeetings | None = None) -> BuildResult:
+def assemble(
+    extractions: list[DocExtraction],
+    failures: list[tuple[str, str]],
+    seconds: dict[str, float],
+    *,
+    known_meeting: KnownMeetings | None = None,
+) -> BuildResult:
     t0 = time.perf_counter()
     ids = identities(extractions)
     if known_meeting is not None:
@@ -175,9 +213,16 @@ def assemble(extractions: list[DocExtraction], failures: list[tuple[str, str]],
     officials = {ids.person(k) for x in extractions for m in x.meetings for k in m.participants}
     officials |= {ids.person(p.key) for x in extractions for p in x.persons if p.official}
     warnings = [note for x in extractions for note in x.notes]
-    return BuildResult(graph=merged, dataset=dataset, documents_read=len(extractions),
-                       documents_failed=failures, meetings=len(meetings), officials=len(officials),
-                       warnings=warnings, document_graphs=doc_graphs)
+    return BuildResult(
+        graph=merged,
+        dataset=dataset,
+        documents_read=len(extractions),
+        documents_failed=failures,
+        meetings=len(meetings),
+        officials=len(officials),
+        warnings=warnings,
+        document_graphs=doc_graphs,
+    )
 
 
 def _reuse_stored_meetings(ids: Identities, extractions: list[DocExtraction], known: KnownMeetings) -> None:
@@ -213,9 +258,17 @@ def _validate(result: BuildResult) -> None:
 
 
 # ----- the persistent store ----------------------------------------------------------------------
-def build_into_store(paths: Iterable[str | Path], store_dir: Path, out_dir: str | Path | None, *, jobs: int = 1,
-                     validate: bool = True, progress: Progress | None = None,
-                     stored: Callable[[str], None] | None = None) -> BuildResult:
+def build_into_store(
+    paths: Iterable[str | Path],
+    store_dir: Path,
+    out_dir: str | Path | None,
+    *,
+    jobs: int = 1,
+    validate: bool = True,
+    progress: Progress | None = None,
+    stored: Callable[[str], None] | None = None,
+    model: str | None = None,
+) -> BuildResult:
     from kg.resources import ontology_dir
     from kg.store import ONTOLOGY_GRAPH, open_store
     from kg.store import REFERENCE_GRAPH as STORE_REFERENCE_GRAPH
@@ -225,7 +278,9 @@ def build_into_store(paths: Iterable[str | Path], store_dir: Path, out_dir: str 
     failures: list[tuple[str, str]] = []
     with open_store(store_dir) as store:
         sync_files(store, STORE_REFERENCE_GRAPH, list(default_reference_paths()))
-        sync_files(store, ONTOLOGY_GRAPH, sorted(p for p in ontology_dir().glob("*.ttl") if p.name != "shapes.ttl"))
+        sync_files(
+            store, ONTOLOGY_GRAPH, sorted(p for p in ontology_dir().glob("*.ttl") if p.name != "shapes.ttl")
+        )
         present = store.document_hashes()
         skipped: list[str] = []
 
@@ -240,7 +295,9 @@ def build_into_store(paths: Iterable[str | Path], store_dir: Path, out_dir: str 
 
         started = time.perf_counter()
         extractions: list[DocExtraction] = []
-        for item in extract_all(changed(read_documents(paths, failures)), jobs=jobs, progress=progress):
+        for item in extract_all(
+            changed(read_documents(paths, failures)), jobs=jobs, progress=progress, model=model
+        ):
             if isinstance(item, ReadFailure):
                 failures.append((item.path, item.reason))
             else:
@@ -255,7 +312,9 @@ def build_into_store(paths: Iterable[str | Path], store_dir: Path, out_dir: str 
         t0 = time.perf_counter()
         for x in extractions:
             iri = document_iri(x.sha256)
-            store.replace_document(str(iri), x.sha256, result.document_graphs[iri], identifier=x.document.identifier)
+            store.replace_document(
+                str(iri), x.sha256, result.document_graphs[iri], identifier=x.document.identifier
+            )
             if stored:
                 stored(x.document.identifier)
         seconds["store"] = time.perf_counter() - t0
@@ -276,7 +335,9 @@ def build_into_store(paths: Iterable[str | Path], store_dir: Path, out_dir: str 
 def _validate_documents(result: BuildResult) -> None:
     from kg.validate import load_ontology, validate_documents
 
-    report = validate_documents(list(result.document_graphs.values()), reference_graph(), ontology=load_ontology())
+    report = validate_documents(
+        list(result.document_graphs.values()), reference_graph(), ontology=load_ontology()
+    )
     result.violations = len(report.violations)
     result.validation_text = report.text()
     result.validation_graph = report.graph()  # type: ignore[attr-defined]
@@ -304,12 +365,16 @@ def serialize(lines: str, fmt: str) -> str:
     quads = fmt == "trig"
     source = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
     statements = list(ox.parse(lines.encode("utf-8"), format=source))
-    statements.sort(key=lambda q: (str(q.graph_name) if quads else "", str(q.subject), str(q.predicate),
-                                   str(q.object)))
+    statements.sort(
+        key=lambda q: (str(q.graph_name) if quads else "", str(q.subject), str(q.predicate), str(q.object))
+    )
     if not quads:
         statements = [ox.Triple(q.subject, q.predicate, q.object) for q in statements]
-    data = ox.serialize(statements, format=ox.RdfFormat.TRIG if quads else ox.RdfFormat.TURTLE,
-                        prefixes=SERIALISATION_PREFIXES)
+    data = ox.serialize(
+        statements,
+        format=ox.RdfFormat.TRIG if quads else ox.RdfFormat.TURTLE,
+        prefixes=SERIALISATION_PREFIXES,
+    )
     assert data is not None
     return bytes(data).decode("utf-8")
 
@@ -321,10 +386,21 @@ def _write_reports(result: BuildResult, out: Path) -> list[Path]:
         graph = getattr(result, "validation_graph", None)
         if graph is not None:
             written.append(_atomic_write(out / "validation.ttl", graph.serialize(format="turtle")))
-    _atomic_write(out / "build-summary.json", json.dumps({
-        "documents_read": result.documents_read, "documents_failed": len(result.documents_failed),
-        "meetings": result.meetings, "officials": result.officials, "violations": result.violations,
-    }, indent=2, sort_keys=True) + "\n")
+    _atomic_write(
+        out / "build-summary.json",
+        json.dumps(
+            {
+                "documents_read": result.documents_read,
+                "documents_failed": len(result.documents_failed),
+                "meetings": result.meetings,
+                "officials": result.officials,
+                "violations": result.violations,
+            },
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
+    )
     return written
 
 

@@ -23,10 +23,18 @@ KISHI_MILLER_NOTE = "cannot be right"
 
 # The figures the foundation issue asks of the seeds (../shared/eval/evaluate.py).
 THRESHOLDS = {
-    "meetings found (required)": 1.0, "meetings precision": 0.90, "date right": 0.90,
-    "issues recall": 0.85, "issues precision": 0.85, "reaffirms recall": 1.0, "reaffirms precision": 1.0,
-    "evidence verbatim": 1.0, "officials found": 0.95, "official country right": 0.95,
-    "official ministry right": 0.95, "officials unduplicated": 1.0,
+    "meetings found (required)": 1.0,
+    "meetings precision": 0.90,
+    "date right": 0.90,
+    "issues recall": 0.85,
+    "issues precision": 0.85,
+    "reaffirms recall": 1.0,
+    "reaffirms precision": 1.0,
+    "evidence verbatim": 1.0,
+    "officials found": 0.95,
+    "official country right": 0.95,
+    "official ministry right": 0.95,
+    "officials unduplicated": 1.0,
 }
 
 
@@ -43,9 +51,24 @@ def test_seeds_meet_the_issue_thresholds(seeds_out: Path) -> None:
     gold = SHARED / "gold" / "seeds.yaml"
     if not evaluator.exists():
         pytest.skip(f"the evaluator is not at {evaluator}")
-    run = subprocess.run([sys.executable, str(evaluator), "--project", str(ROOT), "--graph",
-                          str(seeds_out / "graph.ttl"), "--gold", str(gold), "--docs", str(SEEDS), "--json"],
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(evaluator),
+            "--project",
+            str(ROOT),
+            "--graph",
+            str(seeds_out / "graph.ttl"),
+            "--gold",
+            str(gold),
+            "--docs",
+            str(SEEDS),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     scores = json.loads(run.stdout)
     figures = scores["figures"]
     low = {name: figures.get(name) for name, floor in THRESHOLDS.items() if (figures.get(name) or 0) < floor}
@@ -101,8 +124,12 @@ def test_bad_input_fails_alone_and_the_batch_goes_on(tmp_path: Path) -> None:
     (corpus / "lines.jsonl").write_text('{"text": "Nothing happened here."}\nnot json\n')
     shutil.copy(SEEDS / "001_b5aeec6da2fcbcb7.txt", corpus / "good.txt")
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), "-q"],
-                         capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert run.returncode == 1, run.stderr
     for name in ("empty.txt", "binary.txt", "lines.jsonl#2"):
         assert name in run.stderr

@@ -34,8 +34,22 @@ Deputy Prime Minister Richard Marles of Australia on the situation in the South 
 
 
 def kg_build(corpus: Path, store: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), "--store", str(store),
-            "--jobs", "1", "--no-validate", "--quiet", "--log-stored"]
+    return [
+        sys.executable,
+        "-m",
+        "kg.cli",
+        "build",
+        str(corpus),
+        "-o",
+        str(out),
+        "--store",
+        str(store),
+        "--jobs",
+        "1",
+        "--no-validate",
+        "--quiet",
+        "--log-stored",
+    ]
 
 
 def canonical_quads(store_dir: Path, out: Path) -> tuple[list[str], int]:
@@ -57,8 +71,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_kill_midway_then_rerun_gives_the_uninterrupted_store(corpus: Path, tmp_path: Path) -> None:
     killed, clean = tmp_path / "killed", tmp_path / "clean"
-    process = subprocess.Popen(kg_build(corpus, killed, tmp_path / "out1"), stdout=subprocess.PIPE, text=True,
-                               cwd=ROOT)
+    process = subprocess.Popen(
+        kg_build(corpus, killed, tmp_path / "out1"), stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
     assert process.stdout is not None
     stored = 0
     try:
@@ -77,8 +92,14 @@ def test_kill_midway_then_rerun_gives_the_uninterrupted_store(corpus: Path, tmp_
         assert KILL_AFTER <= len(hashes) < DOCUMENTS
 
     for store_dir, out in ((killed, tmp_path / "out2"), (clean, tmp_path / "out3")):
-        done = subprocess.run(kg_build(corpus, store_dir, out), capture_output=True, text=True, cwd=ROOT,
-                              timeout=600, check=False)
+        done = subprocess.run(
+            kg_build(corpus, store_dir, out),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=600,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
     assert canonical_quads(killed, tmp_path / "k.nq") == canonical_quads(clean, tmp_path / "c.nq")
 
@@ -93,7 +114,9 @@ def test_unchanged_documents_are_skipped_and_a_changed_one_replaced(tmp_path: Pa
     again = build([corpus], tmp_path / "out", store_dir=store, validate=False)
     assert again.skipped == ["a.md"]
 
-    (corpus / "a.md").write_text(CALL_BY_ONE_SIDE.replace("maritime security", "cyber security"), encoding="utf-8")
+    (corpus / "a.md").write_text(
+        CALL_BY_ONE_SIDE.replace("maritime security", "cyber security"), encoding="utf-8"
+    )
     changed = build([corpus], tmp_path / "out", store_dir=store, validate=False)
     assert not changed.skipped
     with open_store(store, read_only=True) as opened:
@@ -121,8 +144,54 @@ def test_kg_remove_drops_one_document(tmp_path: Path) -> None:
     (corpus / "b.md").write_text(CALL_BY_THE_OTHER_SIDE, encoding="utf-8")
     store = tmp_path / "store"
     build([corpus], None, store_dir=store, validate=False)
-    done = subprocess.run([sys.executable, "-m", "kg.cli", "remove", "a.md", "--store", str(store)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "remove", "a.md", "--store", str(store)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     with open_store(store, read_only=True) as opened:
         assert [d.identifier for d in opened.documents()] == ["b.md"]
+
+
+@pytest.mark.server
+def test_push_then_kg_query_endpoint_answers_like_the_store(tmp_path: Path) -> None:
+    """The seeds built into a store, pushed to a real Oxigraph server, queried with --endpoint."""
+    from kg.store.servers import OxigraphServer, oxigraph_binary
+
+    if oxigraph_binary() is None:
+        pytest.skip("the oxigraph server binary (PyPI package oxigraph) is not installed")
+    store = tmp_path / "store"
+    build([ROOT / "seeds"], None, store_dir=store, validate=False)
+    with OxigraphServer(location=tmp_path / "server", union_default_graph=True) as server:
+        push = subprocess.run(
+            [sys.executable, "-m", "kg.cli", "push", "--endpoint", server.query_url, "--store", str(store)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
+        assert push.returncode == 0, push.stderr
+        answers = []
+        for source in (["--endpoint", server.query_url], ["--store", str(store)]):
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "kg.cli",
+                    "query",
+                    "meetings-reaffirming-article",
+                    "--format",
+                    "csv",
+                    *source,
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=False,
+            )
+            assert done.returncode == 0, done.stderr
+            answers.append(sorted(line.split(",")[0] for line in done.stdout.splitlines()[1:]))
+    assert answers[0] == answers[1] and len(answers[0]) == 3

@@ -8,20 +8,33 @@ import sys
 from pathlib import Path
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from kg.pipeline import BuildResult, build
 
 
-def _progress_bar(enabled: bool):  # type: ignore[no-untyped-def]
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+def _progress_bar(enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} docs/s"),
+        TimeRemainingColumn(),
+        disable=not enabled,
+        transient=True,
+    )
 
-    return Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn(), disable=not enabled,
-                    transient=True)
 
-
-def run_build(paths: tuple[str, ...], out: Path, jobs: int, quiet: bool, validate: bool,
-              store: Path | None = None, log_stored: bool = False) -> BuildResult:
+def run_build(
+    paths: tuple[str, ...],
+    out: Path,
+    jobs: int,
+    quiet: bool,
+    validate: bool,
+    store: Path | None = None,
+    log_stored: bool = False,
+    model: str | None = None,
+) -> BuildResult:
     interactive = sys.stderr.isatty() and not quiet
 
     def stored(identifier: str) -> None:
@@ -38,8 +51,16 @@ def run_build(paths: tuple[str, ...], out: Path, jobs: int, quiet: bool, validat
             done = bar.tasks[0].completed
             bar.update(task, rate=f"{done / elapsed:.0f}" if elapsed else "-")
 
-        return build(paths, out, jobs=jobs, validate=validate, progress=advance if interactive else None,
-                     store_dir=store, stored=stored)
+        return build(
+            paths,
+            out,
+            jobs=jobs,
+            validate=validate,
+            progress=advance if interactive else None,
+            store_dir=store,
+            stored=stored,
+            model=model,
+        )
 
 
 def _report(result: BuildResult, out: Path, quiet: bool) -> None:
@@ -53,23 +74,62 @@ def _report(result: BuildResult, out: Path, quiet: bool) -> None:
 
 @click.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for graph.ttl, graph.trig and the validation report.")
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for graph.ttl, graph.trig and the validation report.",
+)
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: the CPU count).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the graph violates the shapes.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no notes.")
-@click.option("--store", "store", type=click.Path(path_type=Path), default=None, is_flag=False,
-              flag_value=Path("kg-store"),
-              help="Keep the graph in a persistent Oxigraph store (default folder: ./kg-store); "
-                   "unchanged documents are skipped.")
-@click.option("--log-stored", is_flag=True, help="Print 'stored NAME' as each document is committed to the store.")
-@click.option("--profile", "profile", type=click.Path(path_type=Path), default=None,
-              help="Write the seconds spent per stage as JSON to this file.")
-def build_command(paths: tuple[str, ...], out: Path, jobs: int | None, strict: bool, no_validate: bool,
-                  quiet: bool, store: Path | None, log_stored: bool, profile: Path | None) -> int:
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(path_type=Path),
+    default=None,
+    is_flag=False,
+    flag_value=Path("kg-store"),
+    help="Keep the graph in a persistent Oxigraph store (default folder: ./kg-store); "
+    "unchanged documents are skipped.",
+)
+@click.option(
+    "--log-stored", is_flag=True, help="Print 'stored NAME' as each document is committed to the store."
+)
+@click.option(
+    "--model",
+    "model",
+    default=None,
+    metavar="NAME",
+    help="An installed spaCy pipeline (name or path) whose entity recogniser adds person names.",
+)
+@click.option(
+    "--profile",
+    "profile",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the seconds spent per stage as JSON to this file.",
+)
+def build_command(
+    paths: tuple[str, ...],
+    out: Path,
+    jobs: int | None,
+    strict: bool,
+    no_validate: bool,
+    quiet: bool,
+    store: Path | None,
+    log_stored: bool,
+    model: str | None,
+    profile: Path | None,
+) -> int:
     """Read documents (files or folders), extract meetings, write OUT/graph.ttl and OUT/graph.trig."""
-    result = run_build(paths, out, jobs or os.cpu_count() or 1, quiet, not no_validate, store, log_stored)
+    result = run_build(
+        paths, out, jobs or os.cpu_count() or 1, quiet, not no_validate, store, log_stored, model
+    )
     if profile is not None:
         profile.write_text(json.dumps(result.seconds, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     _report(result, out, quiet)

@@ -24,19 +24,28 @@ DEFAULT_GRAPH = Path("out/graph.ttl")
                    "Default: out/graph.ttl.")
 @click.option("--store", "store_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Query a persistent store (kg store) instead of graph files.")
+@click.option("--endpoint", "endpoint", metavar="URL",
+              help="Query a remote SPARQL endpoint (credentials from KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD "
+                   "or KG_ENDPOINT_TOKEN).")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter of the query, bound as an RDF term; repeatable.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Output format. Default: a table on a terminal, CSV otherwise.")
 @click.option("--list", "list_queries", is_flag=True, help="List the saved queries and their parameters.")
 def query_command(query: str | None, expression: str | None, graphs: tuple[Path, ...], store_dir: Path | None,
-                  params: tuple[str, ...], fmt: str | None, list_queries: bool) -> None:
+                  endpoint: str | None, params: tuple[str, ...], fmt: str | None, list_queries: bool) -> None:
     """Run QUERY (a saved query's name or a .rq file) or -e 'SPARQL'."""
     if list_queries:
         click.echo(describe_saved_queries(saved_queries()))
         return
     chosen = choose_query(query, expression)
+    if store_dir and endpoint:
+        raise click.UsageError("give either --store or --endpoint, not both")
     store = open_read_only_store(store_dir) if store_dir else None
+    if endpoint:
+        from kg.store.remote import RemoteStore
+
+        store = RemoteStore(endpoint)
     files = list(graphs) or ([] if store is not None else [default_graph()])
     result = run_query(chosen, graphs=files, store=store, params=parse_params(params))
     write_result(result, fmt or ("table" if sys.stdout.isatty() else "csv"))

@@ -22,8 +22,10 @@ HEADLINE_QUERY = "meetings-reaffirming-article"
 
 def _check_reference() -> None:
     report = validate_graph(reference_graph(), ontology=load_ontology())
-    click.echo(f"reference data and ontology: {'conforms' if report.conforms else 'does NOT conform'} "
-               f"({len(report.violations)} violations, {len(report.warnings)} warnings)")
+    click.echo(
+        f"reference data and ontology: {'conforms' if report.conforms else 'does NOT conform'} "
+        f"({len(report.violations)} violations, {len(report.warnings)} warnings)"
+    )
 
 
 def _run_saved_queries(graph: Path, out: Path) -> None:
@@ -44,13 +46,19 @@ def _print_headline(result: QueryResult) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Meetings reaffirming Article 5 of the Japan-U.S. Security Treaty", title_justify="left")
+    table = Table(
+        title="Meetings reaffirming Article 5 of the Japan-U.S. Security Treaty", title_justify="left"
+    )
     for column in ("meeting", "date", "participants", "evidence"):
         table.add_column(column, overflow="fold")
     for row in result.as_dicts():
         evidence = str(row.get("evidence") or "")
-        table.add_row(str(row.get("label") or ""), str(row.get("date") or "(no date)"),
-                      str(row.get("participants") or ""), evidence[:110] + ("…" if len(evidence) > 110 else ""))
+        table.add_row(
+            str(row.get("label") or ""),
+            str(row.get("date") or "(no date)"),
+            str(row.get("participants") or ""),
+            evidence[:110] + ("…" if len(evidence) > 110 else ""),
+        )
     console = Console(width=max(Console().width, 140))
     console.print(table, markup=False)
 

@@ -6,6 +6,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import spacy
+from spacy.language import Language
+
+from kg.errors import ReferenceDataError
 from kg.extract.dates import find_dates
 from kg.extract.issues import IssueTagger
 from kg.extract.lexicon import Lexicon, lexicon_for, sentences_of
@@ -20,8 +24,9 @@ from kg.reference.model import ReferenceData
 class Extractor:
     """Holds the compiled lexicon and matchers; `__call__` extracts one document."""
 
-    def __init__(self, reference: ReferenceData) -> None:
+    def __init__(self, reference: ReferenceData, *, model: str | None = None) -> None:
         self.lex: Lexicon = lexicon_for(reference)
+        self.ner = _load_model(model) if model else None
         self.tagger = IssueTagger(reference.issues.values())
         self.treaties = TreatyFinder(self.lex)
         self.meetings = MeetingFinder(self.lex, self.tagger, self.treaties)
@@ -33,22 +38,41 @@ class Extractor:
             doc = self.lex.nlp(text)
             sentences = sentences_of(doc)
         with _timed(result, "officials"):
-            officials = OfficialFinder(self.lex, published=document.published).find(doc, sentences)
+            names = self._model_names(text) if self.ner is not None else []
+            officials = OfficialFinder(self.lex, published=document.published).find(doc, sentences, names)
         with _timed(result, "dates"):
             dates = find_dates(text, published=document.published)
         with _timed(result, "meetings"):
             mentions, statements = self.meetings.mentions(text, sentences, officials, document.published)
             drafts = self.meetings.merge(text, sentences, mentions, statements)
             for draft in drafts:
-                meeting = self.meetings.finish(draft, text, sentences, officials, dates, document.published,
-                                               result.notes)
+                meeting = self.meetings.finish(
+                    draft, text, sentences, officials, dates, document.published, result.notes
+                )
                 if meeting is not None:
                     result.meetings.append(meeting)
         used = {k for m in result.meetings for k in m.participants}
-        result.persons = [_with_mentions(p, officials.mentions) for p in officials.persons.values()
-                          if p.official or p.key in used]
+        result.persons = [
+            _with_mentions(p, officials.mentions)
+            for p in officials.persons.values()
+            if p.official or p.key in used
+        ]
         result.notes = [f"{document.identifier}: {note}" for note in result.notes]
         return result
+
+    def _model_names(self, text: str) -> list[tuple[int, int]]:
+        """Person names found by the user's statistical model: one more source of names."""
+        assert self.ner is not None
+        return [
+            (ent.start_char, ent.end_char) for ent in self.ner(text).ents if ent.label_ in ("PERSON", "PER")
+        ]
+
+
+def _load_model(name: str) -> Language:
+    try:
+        return spacy.load(name)
+    except (OSError, ValueError) as exc:
+        raise ReferenceDataError(f"cannot load the spaCy model {name!r}: {exc}") from None
 
 
 def _with_mentions(person: Person, mentions: list[Mention]) -> Person:
@@ -65,16 +89,19 @@ def _timed(result: DocExtraction, stage: str) -> Iterator[None]:
         result.seconds[stage] = result.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
-_EXTRACTORS: dict[str, Extractor] = {}
+_EXTRACTORS: dict[tuple[str, str | None], Extractor] = {}
 
 
-def extractor_for(reference: ReferenceData) -> Extractor:
-    key = reference.fingerprint or str(id(reference))
+def extractor_for(reference: ReferenceData, model: str | None = None) -> Extractor:
+    key = (reference.fingerprint or str(id(reference)), model)
     if key not in _EXTRACTORS:
-        _EXTRACTORS[key] = Extractor(reference)
+        _EXTRACTORS[key] = Extractor(reference, model=model)
     return _EXTRACTORS[key]
 
 
-def extract(document: Document, reference: ReferenceData) -> DocExtraction:
-    """Everything one document says: officials, meetings, dates, issues, treaty stances, evidence."""
-    return extractor_for(reference)(document)
+def extract(document: Document, reference: ReferenceData, *, model: str | None = None) -> DocExtraction:
+    """Everything one document says: officials, meetings, dates, issues, treaty stances, evidence.
+
+    `model`: the name or path of an installed spaCy pipeline whose entity recogniser adds person
+    names; nothing depends on it."""
+    return extractor_for(reference, model)(document)

@@ -6,6 +6,7 @@ process in parallel builds), because compiling matchers costs far more than appl
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ class TitleInfo:
     text: str
     role: str
     ministry_kind: str | None
-    countries: frozenset[str]          # country IRIs that use this title (empty: any)
+    countries: frozenset[str]  # country IRIs that use this title (empty: any)
     strength: int
     acting: bool = False
     participant: bool = True
@@ -53,13 +54,13 @@ class Lexicon:
     nlp: Language
     reference: ReferenceData
     person_matcher: PhraseMatcher
-    person_labels: list[str]                       # match id index -> official IRI
+    person_labels: list[str]  # match id index -> official IRI
     title_matcher: PhraseMatcher
     titles: list[TitleInfo]
     country_matcher: PhraseMatcher
     country_labels: list[str]
     ministry_matcher: MinistryMatcher
-    by_family: dict[str, list[str]]                # lower-cased family name -> official IRIs
+    by_family: dict[str, list[str]]  # lower-cased family name -> official IRIs
     honorifics: frozenset[str]
     postnominals: frozenset[str]
     particles: frozenset[str]
@@ -79,7 +80,9 @@ class Lexicon:
     ministry_names: dict[str, str] = field(default_factory=dict)
     title_modifiers: frozenset[str] = frozenset()
     junior_modifiers: frozenset[str] = frozenset()
-    post_roles: dict[tuple[str, str], str] = field(default_factory=dict)   # (title lower, country) -> post kind      # kind -> "Ministry of Defence of {country}"
+    post_roles: dict[tuple[str, str], str] = field(
+        default_factory=dict
+    )  # (title lower, country) -> post kind      # kind -> "Ministry of Defence of {country}"
 
 
 def load_yaml(name: str) -> dict[str, Any]:
@@ -106,7 +109,9 @@ def newline_sentences(doc: Doc) -> Doc:
         if not breaks or token.is_space:
             continue
         word = doc[previous.i - 1] if previous.is_space and previous.i > 0 else previous
-        wrapped = breaks == 1 and (token.text[:1].islower() or word.text in CONTINUES_LINE or word.text == ",")
+        wrapped = breaks == 1 and (
+            token.text[:1].islower() or word.text in CONTINUES_LINE or word.text == ","
+        )
         token.is_sent_start = not wrapped
     return doc
 
@@ -128,13 +133,13 @@ def sentences_of(doc: Doc) -> list[Sentence]:
     starts = [t.i for t in doc if t.is_sent_start or t.i == 0]
     bounds = [*starts, len(doc)]
     sentences: list[Sentence] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         if a >= b:
             continue
         last = doc[b - 1]
         sentence = Sentence(a, b, doc[a].idx, last.idx + len(last.text))
-        first = text[sentence.start_char:sentence.end_char].lstrip()[:1]
-        line_break = sentences and "\n" in text[sentences[-1].end_char - 1:sentence.start_char + 1]
+        first = text[sentence.start_char : sentence.end_char].lstrip()[:1]
+        line_break = sentences and "\n" in text[sentences[-1].end_char - 1 : sentence.start_char + 1]
         if sentences and first and (first.islower() or first.isdigit()) and not line_break:
             previous = sentences[-1]
             sentences[-1] = Sentence(previous.start, sentence.end, previous.start_char, sentence.end_char)
@@ -155,7 +160,12 @@ def _compile(patterns: list[str], flags: int = re.IGNORECASE) -> list[re.Pattern
 
 
 def _name_variants(given: str, family: str) -> set[str]:
-    variants = {f"{given} {family}", f"{family} {given}", f"{family.upper()} {given}", f"{given} {family.upper()}"}
+    variants = {
+        f"{given} {family}",
+        f"{family} {given}",
+        f"{family.upper()} {given}",
+        f"{given} {family.upper()}",
+    }
     if "-" in given:
         spaced = given.replace("-", " ")
         joined = given.replace("-", "").capitalize()
@@ -194,10 +204,19 @@ def _title_infos(ref: ReferenceData, data: dict[str, Any]) -> list[TitleInfo]:
             countries = countries_by_title.get(key, set())
             if hinted:
                 countries = {c for c in ref.countries if ref.countries[c].iso2 == hinted} | countries
-            infos.append(TitleInfo(phrase, entry["role"], entry.get("ministry"), frozenset(countries),
-                                   int(entry.get("strength", 1)), bool(entry.get("acting", False)),
-                                   bool(entry.get("participant", True)), bool(entry.get("official", True)),
-                                   bool(entry.get("plural", False))))
+            infos.append(
+                TitleInfo(
+                    phrase,
+                    entry["role"],
+                    entry.get("ministry"),
+                    frozenset(countries),
+                    int(entry.get("strength", 1)),
+                    bool(entry.get("acting", False)),
+                    bool(entry.get("participant", True)),
+                    bool(entry.get("official", True)),
+                    bool(entry.get("plural", False)),
+                )
+            )
     for key, countries in sorted(countries_by_title.items()):
         if key not in seen:
             role = roles_by_title[key]
@@ -212,7 +231,9 @@ def _ministry_kind_of_role(role: str) -> str | None:
     return None
 
 
-def _phrase_matcher(nlp: Language, attr: str, entries: list[tuple[str, str]]) -> tuple[PhraseMatcher, list[str]]:
+def _phrase_matcher(
+    nlp: Language, attr: str, entries: list[tuple[str, str]]
+) -> tuple[PhraseMatcher, list[str]]:
     matcher = PhraseMatcher(nlp.vocab, attr=attr)
     labels: list[str] = []
     grouped: dict[str, set[str]] = defaultdict(set)
@@ -274,16 +295,28 @@ def build_lexicon(ref: ReferenceData) -> Lexicon:
             by_family[official.family.lower()].append(iri)
     country_words = frozenset(w for name, _ in _country_entries(ref) for w in name.split())
     triggers = [
-        Trigger(re.compile(t["pattern"], 0 if t.get("case") else re.IGNORECASE), t["kind"],
-                bool(t.get("definite")), bool(t.get("split")), bool(t.get("weak")), bool(t.get("named")),
-                bool(t.get("bilateral")))
+        Trigger(
+            re.compile(t["pattern"], 0 if t.get("case") else re.IGNORECASE),
+            t["kind"],
+            bool(t.get("definite")),
+            bool(t.get("split")),
+            bool(t.get("weak")),
+            bool(t.get("named")),
+            bool(t.get("bilateral")),
+        )
         for t in meetings_data["triggers"]
     ]
     by_country_kind = {(m.country, m.kind): iri for iri, m in sorted(ref.ministries.items())}
     lex = Lexicon(
-        nlp=nlp, reference=ref, person_matcher=person_matcher, person_labels=person_labels,
-        title_matcher=title_matcher, titles=titles, country_matcher=country_matcher,
-        country_labels=country_labels, ministry_matcher=ministry,
+        nlp=nlp,
+        reference=ref,
+        person_matcher=person_matcher,
+        person_labels=person_labels,
+        title_matcher=title_matcher,
+        titles=titles,
+        country_matcher=country_matcher,
+        country_labels=country_labels,
+        ministry_matcher=ministry,
         by_family=dict(by_family),
         honorifics=frozenset(titles_data.get("honorifics", [])),
         postnominals=frozenset(titles_data.get("postnominals", [])),

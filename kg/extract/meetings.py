@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-
 from kg.extract.dates import DateMention, explain_no_year, find_dates, years_within_terms
 from kg.extract.issues import IssueTagger
 from kg.extract.lexicon import Lexicon, Sentence, Trigger
@@ -23,8 +22,13 @@ from kg.extract.officials import Mention, Officials
 from kg.extract.treaties import TreatyFinder
 
 KIND_PRIORITY = ("Meeting", "Conference", "VideoConference", "TelephoneTalk", "TwoPlusTwo")
-KIND_WORDS = {"Meeting": "Meeting", "TelephoneTalk": "Telephone talk", "VideoConference": "Video conference",
-              "Conference": "Conference", "TwoPlusTwo": "Two-plus-two consultation"}
+KIND_WORDS = {
+    "Meeting": "Meeting",
+    "TelephoneTalk": "Telephone talk",
+    "VideoConference": "Video conference",
+    "Conference": "Conference",
+    "TwoPlusTwo": "Two-plus-two consultation",
+}
 _PRONOUN_START = re.compile(r"\s*(?:He|She)\b")
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She)\s+(?:also\s+|then\s+|later\s+)?$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -52,8 +56,8 @@ class MeetingMention:
     segment: tuple[int, int] = (0, 0)
     planned: bool = False
     name: str | None = None
-    refers: bool = False             # "the two ministers": the people of the meeting being reported
-    recent: list[str] = field(default_factory=list)   # eligible people named just before, latest last
+    refers: bool = False  # "the two ministers": the people of the meeting being reported
+    recent: list[str] = field(default_factory=list)  # eligible people named just before, latest last
     refer_count: int | None = None
 
 
@@ -66,7 +70,7 @@ class Draft:
     participants: list[str] = field(default_factory=list)
     spans: dict[str, Span] = field(default_factory=dict)
     sentences: list[int] = field(default_factory=list)
-    context: Draft | None = None      # the conference a side meeting took place at
+    context: Draft | None = None  # the conference a side meeting took place at
 
     def add(self, mention: MeetingMention) -> None:
         self.mentions.append(mention)
@@ -90,11 +94,15 @@ class MeetingFinder:
         data = lex.places
         self.not_places = tuple(data.get("not_places", []))
         self.not_place_words = frozenset(data.get("not_place_words", []))
-        self.applies_to = [(names[0], re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names)))
-                           for names in data.get("applies_to", [])]
+        self.applies_to = [
+            (names[0], re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names)))
+            for names in data.get("applies_to", [])
+        ]
         self.place_re = re.compile(
-            r"\b(?:in|at)\s+(?:the\s+)?(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:of\s+|de\s+|and\s+)?[A-Z][\w’'.\-]*)*)")
+            r"\b(?:in|at)\s+(?:the\s+)?(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:of\s+|de\s+|and\s+)?[A-Z][\w’'.\-]*)*)"
+        )
         from kg.extract.lexicon import load_yaml
+
         meetings = load_yaml("meetings.yaml")
         self.context_re = re.compile(meetings.get("context_cues", r"$^"))
         self.reporting_re = re.compile(meetings.get("reporting_date_before", r"$^"))
@@ -104,13 +112,16 @@ class MeetingFinder:
         self.dateline_re = re.compile(meetings.get("dateline", r"$^"))
         self.visit_re = re.compile(
             r"\b(?:visit(?:s|ed)?|travel(?:s|led|ling|ed)? to|arriv(?:e|es|ed|ing) in|fl(?:y|ew|ies) to)\s+"
-            r"(?:the\s+)?(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:of\s+)?[A-Z][\w’'.\-]*)*)")
+            r"(?:the\s+)?(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:of\s+)?[A-Z][\w’'.\-]*)*)"
+        )
         self.topic_skip_after = [re.compile(p) for p in meetings.get("country_topic_skip_after", [])]
         self.topic_skip_before = [re.compile(p) for p in meetings.get("country_topic_skip_before", [])]
         self.country_names = frozenset(
-            n.lower() for c in lex.reference.countries.values() for n in (c.label, *c.names))
+            n.lower() for c in lex.reference.countries.values() for n in (c.label, *c.names)
+        )
         self.country_adjectives = frozenset(
-            n.lower() for c in lex.reference.countries.values() for n in c.adjectives)
+            n.lower() for c in lex.reference.countries.values() for n in c.adjectives
+        )
 
     # ----- mentions -----------------------------------------------------------------------------
     def triggers(self, text: str, start: int, end: int) -> list[TriggerHit]:
@@ -128,20 +139,28 @@ class MeetingFinder:
         hits = _join_adjacent(hits, text)
         hits = _join_same_kind(hits)
         if any(h.kind != "Conference" for h in hits):
-            hits = [h for h in hits if not (h.kind == "Conference" and self.context_re.search(text[start:h.start]))]
+            hits = [
+                h
+                for h in hits
+                if not (h.kind == "Conference" and self.context_re.search(text[start : h.start]))
+            ]
         return hits
 
     def _hit(self, trig: Trigger, s: int, e: int, text: str, sent_start: int) -> TriggerHit:
         window = max(sent_start, s - 40)
-        definite = trig.definite or any(m.end() > s and m.start() < e
-                                        for p in self.lex.definite_cues for m in p.finditer(text, window, e + 1))
+        definite = trig.definite or any(
+            m.end() > s and m.start() < e
+            for p in self.lex.definite_cues
+            for m in p.finditer(text, window, e + 1)
+        )
         kind = trig.kind
         if kind != "TwoPlusTwo" and any(p.search(text, sent_start, e + 60) for p in self.multilateral_cues):
             kind = "Conference"
         return TriggerHit(s, e, kind, definite, trig.split, trig.weak, trig.named, trig.bilateral)
 
-    def mentions(self, text: str, sentences: list[Sentence], officials: Officials,
-                 published: date | None) -> tuple[list[MeetingMention], list[str | None]]:
+    def mentions(
+        self, text: str, sentences: list[Sentence], officials: Officials, published: date | None
+    ) -> tuple[list[MeetingMention], list[str | None]]:
         """All meeting mentions, and for each sentence that reports a statement to the press, who
         speaks (the first official named; "" when none is), None for other sentences."""
         mentions: list[MeetingMention] = []
@@ -165,9 +184,10 @@ class MeetingFinder:
                         mention.spans[person.key] = _trim(text, s, e)
                         mention.positions[person.key] = person.start
                 if hit.named:
-                    mention.name = text[hit.start:hit.end].strip()
-                pronoun_subject = (hit is hits[0] and _PRONOUN_START.match(text, s)) or \
-                    _PRONOUN_BEFORE.search(text[max(s, hit.start - 30):hit.start])
+                    mention.name = text[hit.start : hit.end].strip()
+                pronoun_subject = (
+                    hit is hits[0] and _PRONOUN_START.match(text, s)
+                ) or _PRONOUN_BEFORE.search(text[max(s, hit.start - 30) : hit.start])
                 if previous_subject and pronoun_subject and previous_subject not in mention.participants:
                     mention.participants.insert(0, previous_subject)
                     mention.spans[previous_subject] = _trim(text, s, e)
@@ -197,12 +217,22 @@ class MeetingFinder:
 
     def _eligible(self, mention: Mention, officials: Officials) -> bool:
         person = officials.persons.get(mention.key)
-        return bool(person and person.official and person.may_participate and not mention.former
-                    and not mention.blocked)
+        return bool(
+            person
+            and person.official
+            and person.may_participate
+            and not mention.former
+            and not mention.blocked
+        )
 
     # ----- merging ------------------------------------------------------------------------------
-    def merge(self, text: str, sentences: list[Sentence], mentions: list[MeetingMention],
-              statement_flags: list[str | None]) -> list[Draft]:
+    def merge(
+        self,
+        text: str,
+        sentences: list[Sentence],
+        mentions: list[MeetingMention],
+        statement_flags: list[str | None],
+    ) -> list[Draft]:
         self._text = text
         drafts: list[Draft] = []
         current: Draft | None = None
@@ -231,7 +261,7 @@ class MeetingFinder:
         """'The two ministers', 'both sides' (but not 'the ministers of Japan, Australia and India')."""
         for pattern in self.lex.participant_references:
             for match in pattern.finditer(text, sentence.start_char, sentence.end_char):
-                if not re.match(r"\s+(?:of|from)\b", text[match.end():match.end() + 6]):
+                if not re.match(r"\s+(?:of|from)\b", text[match.end() : match.end() + 6]):
                     return True
         return False
 
@@ -242,7 +272,7 @@ class MeetingFinder:
             mention.spans = {k: current.spans.get(k, sentence_span) for k in mention.participants}
             mention.positions = {k: mention.segment[0] for k in mention.participants}
         elif mention.refers and mention.refer_count and len(mention.recent) >= mention.refer_count:
-            mention.participants = mention.recent[-mention.refer_count:]
+            mention.participants = mention.recent[-mention.refer_count :]
             span = _trim(self._text, *mention.segment)
             mention.spans = {k: span for k in mention.participants}
             mention.positions = {k: mention.segment[0] for k in mention.participants}
@@ -263,48 +293,81 @@ class MeetingFinder:
         trigger = mention.trigger
         if not people:
             return current if current is not None and _compatible(current.kind, trigger) else None
-        candidates = ([current] if current is not None else []) + [d for d in reversed(drafts) if d is not current]
+        candidates = ([current] if current is not None else []) + [
+            d for d in reversed(drafts) if d is not current
+        ]
         for draft in candidates:
             if not _compatible(draft.kind, trigger):
                 continue
             is_current = draft is current
             same_status = draft.principal.planned == mention.planned
-            if is_current and people <= set(draft.participants) and not trigger.split and (
-                    same_status or trigger.definite):
+            if (
+                is_current
+                and people <= set(draft.participants)
+                and not trigger.split
+                and (same_status or trigger.definite)
+            ):
                 return draft
-            if not draft.participants and not trigger.weak and same_status and (is_current or trigger.definite):
+            if (
+                not draft.participants
+                and not trigger.weak
+                and same_status
+                and (is_current or trigger.definite)
+            ):
                 return draft
             if trigger.definite and same_status and (is_current or people & set(draft.participants)):
                 return draft
             if set(draft.participants) == people and same_status:
                 return draft
-            if draft.kind == trigger.kind == "Conference" and people <= set(draft.participants) and (
-                    mention.name is None or mention.name in {m.name for m in draft.mentions}):
+            if (
+                draft.kind == trigger.kind == "Conference"
+                and people <= set(draft.participants)
+                and (mention.name is None or mention.name in {m.name for m in draft.mentions})
+            ):
                 return draft
         return None
 
     # ----- the facts of a meeting ---------------------------------------------------------------
-    def finish(self, draft: Draft, text: str, sentences: list[Sentence], officials: Officials,
-               dates: list[DateMention], published: date | None, notes: list[str]) -> Meeting | None:
+    def finish(
+        self,
+        draft: Draft,
+        text: str,
+        sentences: list[Sentence],
+        officials: Officials,
+        dates: list[DateMention],
+        published: date | None,
+        notes: list[str],
+    ) -> Meeting | None:
         if draft.kind == "Conference" and not draft.participants:
             self._attendees_from_passage(draft, text, sentences, officials)
-        if len(draft.participants) < 2 and not (draft.kind == "Conference" and any(
-                m.participants and m.trigger.kind == "Conference" for m in draft.mentions)):
+        if len(draft.participants) < 2 and not (
+            draft.kind == "Conference"
+            and any(m.participants and m.trigger.kind == "Conference" for m in draft.mentions)
+        ):
             return None  # a meeting needs two sides; a conference, one attendee named as attending it
-        if draft.principal.planned and all(m.refers for m in draft.mentions if m.participants) and \
-                not any(m.name for m in draft.mentions) and self._location(draft, text, sentences, officials) is None:
+        if (
+            draft.principal.planned
+            and all(m.refers for m in draft.mentions if m.participants)
+            and not any(m.name for m in draft.mentions)
+            and self._location(draft, text, sentences, officials) is None
+        ):
             return None  # "the ministers would meet again": too little to be a meeting of its own
         principal = draft.principal
-        meeting = Meeting(kind=draft.kind, participants=list(draft.participants),
-                          participant_evidence=dict(draft.spans))
+        meeting = Meeting(
+            kind=draft.kind, participants=list(draft.participants), participant_evidence=dict(draft.spans)
+        )
         meeting.name = next((m.name for m in draft.mentions if m.name), None)
         if meeting.name and meeting.name.count("(") > meeting.name.count(")"):
             meeting.name += ")"  # "Asian Security Conference (Shangri-La Dialogue": the trigger ends early
         meeting.planned = principal.planned
-        meeting.evidence = _unique([_trim(text, sentences[m.sentence].start_char, sentences[m.sentence].end_char)
-                                    for m in draft.mentions if m.participants] or
-                                   [_trim(text, sentences[principal.sentence].start_char,
-                                          sentences[principal.sentence].end_char)])
+        meeting.evidence = _unique(
+            [
+                _trim(text, sentences[m.sentence].start_char, sentences[m.sentence].end_char)
+                for m in draft.mentions
+                if m.participants
+            ]
+            or [_trim(text, sentences[principal.sentence].start_char, sentences[principal.sentence].end_char)]
+        )
         self._set_date(meeting, draft, text, sentences, officials, dates, published, notes)
         meeting.location = self._location(draft, text, sentences, officials)
         if meeting.location is None and draft.context is not None:
@@ -316,38 +379,59 @@ class MeetingFinder:
         self._set_reaffirmations(meeting, draft, text, sentences, officials)
         return meeting
 
-    def _attendees_from_passage(self, draft: Draft, text: str, sentences: list[Sentence],
-                                officials: Officials) -> None:
-        """"NATO defence ministers met in Brussels. Canada's Bill Blair pressed allies ...": the
+    def _attendees_from_passage(
+        self, draft: Draft, text: str, sentences: list[Sentence], officials: Officials
+    ) -> None:
+        """ "NATO defence ministers met in Brussels. Canada's Bill Blair pressed allies ...": the
         officials a report of a conference names, in its passage, attended it."""
         for index in draft.sentences:
             for mention in officials.in_sentence(index):
                 if self._eligible(mention, officials) and mention.key not in draft.participants:
                     draft.participants.append(mention.key)
-                    draft.spans[mention.key] = _trim(text, sentences[index].start_char, sentences[index].end_char)
+                    draft.spans[mention.key] = _trim(
+                        text, sentences[index].start_char, sentences[index].end_char
+                    )
         if draft.participants:
-            draft.mentions[0].trigger = TriggerHit(**{**draft.mentions[0].trigger.__dict__, "kind": "Conference"})
+            draft.mentions[0].trigger = TriggerHit(
+                **{**draft.mentions[0].trigger.__dict__, "kind": "Conference"}
+            )
 
-    def _set_date(self, meeting: Meeting, draft: Draft, text: str, sentences: list[Sentence], officials: Officials,
-                  dates: list[DateMention], published: date | None, notes: list[str]) -> None:
+    def _set_date(
+        self,
+        meeting: Meeting,
+        draft: Draft,
+        text: str,
+        sentences: list[Sentence],
+        officials: Officials,
+        dates: list[DateMention],
+        published: date | None,
+        notes: list[str],
+    ) -> None:
         ordered = [draft.principal] + [m for m in draft.mentions if m is not draft.principal]
         candidates: list[DateMention] = []
         for mention in ordered:
             s, e = sentences[mention.sentence].start_char, sentences[mention.sentence].end_char
             candidates += [d for d in dates if s <= d.start < e and d not in candidates]
         datelines = {m.start("date") for m in self.dateline_re.finditer(text)}
-        candidates = [d for d in candidates if not self.reporting_re.search(text[max(0, d.start - 30):d.start])
-                      and d.start not in datelines]
+        candidates = [
+            d
+            for d in candidates
+            if not self.reporting_re.search(text[max(0, d.start - 30) : d.start]) and d.start not in datelines
+        ]
         if not candidates:
             return
-        best = max(candidates, key=lambda d: (not d.vague, (d.year, d.month, d.day).count(None) * -1,
-                                              -candidates.index(d)))
+        best = max(
+            candidates,
+            key=lambda d: (not d.vague, (d.year, d.month, d.day).count(None) * -1, -candidates.index(d)),
+        )
         meeting.date_text = best.text
         if published is None and best.relative and not best.vague and best.date is None:
             best = self._anchor_on_dateline(best, text, meeting, officials)
         if best.vague or best.month is None or best.day is None:
             if published is None and not best.vague and best.month is None:
-                notes.append(f"'{best.text.strip()}' counts from a publication date the document does not give")
+                notes.append(
+                    f"'{best.text.strip()}' counts from a publication date the document does not give"
+                )
             return
         if best.year is not None and not best.relative:
             meeting.date = best.date
@@ -359,11 +443,17 @@ class MeetingFinder:
             meeting.date = None  # "will meet on Monday" is not last Monday
         if meeting.date and published and meeting.date > published and best.relative is False:
             meeting.planned = True
-        if meeting.date and published and meeting.date > published + timedelta(days=0) and not meeting.planned:
+        if (
+            meeting.date
+            and published
+            and meeting.date > published + timedelta(days=0)
+            and not meeting.planned
+        ):
             meeting.planned = True
 
-    def _anchor_on_dateline(self, mention: DateMention, text: str, meeting: Meeting,
-                            officials: Officials) -> DateMention:
+    def _anchor_on_dateline(
+        self, mention: DateMention, text: str, meeting: Meeting, officials: Officials
+    ) -> DateMention:
         """A report with no publication date but a dateline ("TOKYO, Jan 9 (Wire) -") was filed on that
         day; its year is the one the participants' terms allow. "On Tuesday" then resolves."""
         line = self.dateline_re.search(text)
@@ -381,8 +471,9 @@ class MeetingFinder:
         r = resolved[0]
         return DateMention(mention.start, mention.end, mention.text, r.year, r.month, r.day, False, r.vague)
 
-    def _infer_year(self, mention: DateMention, meeting: Meeting, officials: Officials,
-                    published: date | None) -> tuple[date | None, str | None]:
+    def _infer_year(
+        self, mention: DateMention, meeting: Meeting, officials: Officials, published: date | None
+    ) -> tuple[date | None, str | None]:
         assert mention.month is not None and mention.day is not None
         month, day = mention.month, mention.day
         per_person: list[set[int]] = []
@@ -404,8 +495,10 @@ class MeetingFinder:
         if not per_person:
             if pub_year:
                 return date(pub_year, month, day), None
-            return None, (f"'{mention.text.strip()}' has no year, the document no publication date, and no "
-                          "participant's term of office in the reference data fixes one")
+            return None, (
+                f"'{mention.text.strip()}' has no year, the document no publication date, and no "
+                "participant's term of office in the reference data fixes one"
+            )
         allowed = set.intersection(*per_person)
         weekday = next((i for i, name in enumerate(_WEEKDAYS) if name in mention.text.lower()), None)
         if weekday is not None:  # "on Tuesday, March 16": only the years where it was a Tuesday
@@ -414,20 +507,28 @@ class MeetingFinder:
             return date(pub_year, month, day), None
         if len(allowed) == 1:
             year = next(iter(allowed))
-            return date(year, month, day), (f"year {year} inferred for '{mention.text.strip()}': the only year in "
-                                             "which it falls within every participant's term of office")
+            return date(year, month, day), (
+                f"year {year} inferred for '{mention.text.strip()}': the only year in "
+                "which it falls within every participant's term of office"
+            )
         if not allowed:
             return None, f"'{mention.text.strip()}' cannot be right: {explain_no_year(month, day, named)}"
-        return None, (f"'{mention.text.strip()}' has no year and the participants' terms allow "
-                      f"{len(allowed)} years ({min(allowed)}–{max(allowed)})")
+        return None, (
+            f"'{mention.text.strip()}' has no year and the participants' terms allow "
+            f"{len(allowed)} years ({min(allowed)}–{max(allowed)})"
+        )
 
-    def _location(self, draft: Draft, text: str, sentences: list[Sentence], officials: Officials) -> str | None:
+    def _location(
+        self, draft: Draft, text: str, sentences: list[Sentence], officials: Officials
+    ) -> str | None:
         ordered = [draft.principal] + [m for m in draft.mentions if m is not draft.principal]
         people = [(m.start, m.end) for m in officials.mentions]
         for mention in ordered:
             s, e = sentences[mention.sentence].start_char, sentences[mention.sentence].end_char
-            matches = sorted([*self.place_re.finditer(text, s, e), *self.visit_re.finditer(text, s, e)],
-                             key=lambda m: m.start())
+            matches = sorted(
+                [*self.place_re.finditer(text, s, e), *self.visit_re.finditer(text, s, e)],
+                key=lambda m: m.start(),
+            )
             for match in matches:
                 place = self._clean_place(match.group("place"))
                 start = match.start("place")
@@ -473,52 +574,65 @@ class MeetingFinder:
 
     def _actor_not_topic(self, text: str, start: int, end: int) -> bool:
         word = text[start:end].lower()
-        if word in self.country_adjectives and re.match(r"\s+[A-Z]", text[end:end + 3]):
+        if word in self.country_adjectives and re.match(r"\s+[A-Z]", text[end : end + 3]):
             return True  # "Chinese President": a nationality, not a topic
         if word not in self.country_names:
             return False
-        after, before = text[end:end + 30], text[max(0, start - 30):start]
+        after, before = text[end : end + 30], text[max(0, start - 30) : start]
         return any(p.search(after) for p in self.topic_skip_after) or any(
-            p.search(before) for p in self.topic_skip_before)
+            p.search(before) for p in self.topic_skip_before
+        )
 
-    def _set_reaffirmations(self, meeting: Meeting, draft: Draft, text: str, sentences: list[Sentence],
-                            officials: Officials) -> None:
-        countries = {officials.persons[k].country for k in meeting.participants if officials.persons[k].country}
+    def _set_reaffirmations(
+        self, meeting: Meeting, draft: Draft, text: str, sentences: list[Sentence], officials: Officials
+    ) -> None:
+        countries: set[str] = {c for k in meeting.participants if (c := officials.persons[k].country)}
         last_treaty: str | None = None
         participants = set(meeting.participants)
         for index in draft.sentences:
             s, e = sentences[index].start_char, sentences[index].end_char
-            named = self.treaties.treaties_named(text, s, e, countries)  # type: ignore[arg-type]
+            named = self.treaties.treaties_named(text, s, e, countries)
             for hit in self.treaties.articles(text, s, e):
-                treaty = _nearest_treaty(named, hit.start) or last_treaty or \
-                    self.treaties.implied_treaty(countries, hit.number)  # type: ignore[arg-type]
+                treaty = (
+                    _nearest_treaty(named, hit.start)
+                    or last_treaty
+                    or self.treaties.implied_treaty(countries, hit.number)
+                )
                 stance = self.treaties.stance_before(text, s, hit.start, e)
                 if treaty is None or stance is None:
                     continue
-                clause = text[s:max(stance.start, hit.start)]
-                if self.treaties.is_background(text[s:hit.end]):
+                clause = text[s : max(stance.start, hit.start)]
+                if self.treaties.is_background(text[s : hit.end]):
                     continue
                 if not self._subject_is_participant(clause, index, s, stance.start, participants, officials):
                     continue
-                self._add_reaffirmation(meeting, treaty, hit.number, stance.stance, _trim(text, s, e), text[s:e])
+                self._add_reaffirmation(
+                    meeting, treaty, hit.number, stance.stance, _trim(text, s, e), text[s:e]
+                )
             if named:
                 last_treaty = named[-1][1]
 
-    def _subject_is_participant(self, clause: str, index: int, s: int, stance_start: int,
-                                participants: set[str], officials: Officials) -> bool:
+    def _subject_is_participant(
+        self, clause: str, index: int, s: int, stance_start: int, participants: set[str], officials: Officials
+    ) -> bool:
         if any(p.search(clause) for p in self.lex.participant_references):
             return True
         if re.search(r"\b(?:he|she|they|we|the meeting|the call|the talks)\b", clause, re.IGNORECASE):
             return True
         for key in participants:
             country = self.lex.reference.countries.get(officials.persons[key].country or "")
-            if country and any(re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", clause)
-                               for n in (country.label, *country.names, *country.adjectives)):
+            if country and any(
+                re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", clause)
+                for n in (country.label, *country.names, *country.adjectives)
+            ):
                 return True  # "The United States reaffirmed": a participant's government
-        return any(m.key in participants and s <= m.start < stance_start for m in officials.in_sentence(index))
+        return any(
+            m.key in participants and s <= m.start < stance_start for m in officials.in_sentence(index)
+        )
 
-    def _add_reaffirmation(self, meeting: Meeting, treaty_iri: str, number: int, stance: str,
-                           evidence: Span, sentence_text: str) -> None:
+    def _add_reaffirmation(
+        self, meeting: Meeting, treaty_iri: str, number: int, stance: str, evidence: Span, sentence_text: str
+    ) -> None:
         treaty = self.lex.reference.treaties[treaty_iri]
         article = treaty.article(number)
         if article is None:
@@ -526,8 +640,9 @@ class MeetingFinder:
         if any(r.article_iri == article.iri for r in meeting.reaffirmations):
             return
         applies = next((label for label, regex in self.applies_to if regex.search(sentence_text)), None)
-        meeting.reaffirmations.append(Reaffirmation(treaty_iri, treaty.key, article.iri, number, stance,
-                                                    evidence, applies))
+        meeting.reaffirmations.append(
+            Reaffirmation(treaty_iri, treaty.key, article.iri, number, stance, evidence, applies)
+        )
 
 
 def _longest_first(hits: list[TriggerHit]) -> list[TriggerHit]:
@@ -542,12 +657,19 @@ def _join_adjacent(hits: list[TriggerHit], text: str) -> list[TriggerHit]:
     """ "two-plus-two talk", "telephone conversation ... call": adjacent triggers name one meeting."""
     joined: list[TriggerHit] = []
     for hit in hits:
-        if joined and re.fullmatch(r"[\s”\"’'“]*(?:\w+[\s”\"’'“]+)?", text[joined[-1].end:hit.start]):
+        if joined and re.fullmatch(r"[\s”\"’'“]*(?:\w+[\s”\"’'“]+)?", text[joined[-1].end : hit.start]):
             last = joined[-1]
             kind = max(last.kind, hit.kind, key=KIND_PRIORITY.index)
-            joined[-1] = TriggerHit(last.start, hit.end, kind, last.definite or hit.definite,
-                                    last.split or hit.split, last.weak and hit.weak, last.named or hit.named,
-                                    last.bilateral and hit.bilateral)
+            joined[-1] = TriggerHit(
+                last.start,
+                hit.end,
+                kind,
+                last.definite or hit.definite,
+                last.split or hit.split,
+                last.weak and hit.weak,
+                last.named or hit.named,
+                last.bilateral and hit.bilateral,
+            )
         else:
             joined.append(hit)
     return joined
@@ -561,8 +683,17 @@ def _consolidate(mentions: list[MeetingMention]) -> list[MeetingMention]:
         if not mention.participants and mention.trigger.definite:
             result.append(mention)
             continue
-        host = next((r for r in result if r.participants and not r.trigger.split and _compatible(r.trigger.kind, mention.trigger)
-                     and (len(mention.participants) < 2 or len(r.participants) < 2)), None)
+        host = next(
+            (
+                r
+                for r in result
+                if r.participants
+                and not r.trigger.split
+                and _compatible(r.trigger.kind, mention.trigger)
+                and (len(mention.participants) < 2 or len(r.participants) < 2)
+            ),
+            None,
+        )
         if host is None or mention.trigger.split:
             result.append(mention)
             continue
@@ -572,13 +703,27 @@ def _consolidate(mentions: list[MeetingMention]) -> list[MeetingMention]:
                 host.spans[key] = mention.spans[key]
                 host.positions[key] = mention.positions[key]
         if KIND_PRIORITY.index(mention.trigger.kind) > KIND_PRIORITY.index(host.trigger.kind):
-            host.trigger = TriggerHit(host.trigger.start, host.trigger.end, mention.trigger.kind, host.trigger.definite,
-                                      host.trigger.split, host.trigger.weak and mention.trigger.weak,
-                                      host.trigger.named or mention.trigger.named,
-                                      host.trigger.bilateral and mention.trigger.bilateral)
+            host.trigger = TriggerHit(
+                host.trigger.start,
+                host.trigger.end,
+                mention.trigger.kind,
+                host.trigger.definite,
+                host.trigger.split,
+                host.trigger.weak and mention.trigger.weak,
+                host.trigger.named or mention.trigger.named,
+                host.trigger.bilateral and mention.trigger.bilateral,
+            )
         elif host.trigger.weak and not mention.trigger.weak:
-            host.trigger = TriggerHit(host.trigger.start, host.trigger.end, host.trigger.kind, host.trigger.definite,
-                                      host.trigger.split, False, host.trigger.named or mention.trigger.named, False)
+            host.trigger = TriggerHit(
+                host.trigger.start,
+                host.trigger.end,
+                host.trigger.kind,
+                host.trigger.definite,
+                host.trigger.split,
+                False,
+                host.trigger.named or mention.trigger.named,
+                False,
+            )
         host.name = host.name or mention.name
     return sorted(result, key=lambda m: m.trigger.start)
 
@@ -599,8 +744,15 @@ def _join_same_kind(hits: list[TriggerHit]) -> list[TriggerHit]:
     for hit in hits:
         if joined and hit.kind == joined[-1].kind and hit.kind != "Meeting":
             last = joined[-1]
-            joined[-1] = TriggerHit(last.start, hit.end, hit.kind, last.definite or hit.definite,
-                                    last.split or hit.split, last.weak and hit.weak, last.named or hit.named)
+            joined[-1] = TriggerHit(
+                last.start,
+                hit.end,
+                hit.kind,
+                last.definite or hit.definite,
+                last.split or hit.split,
+                last.weak and hit.weak,
+                last.named or hit.named,
+            )
         else:
             joined.append(hit)
     return joined
@@ -612,6 +764,7 @@ def _assign(hits: list[TriggerHit], people: list[Mention]) -> list[tuple[Trigger
         return []
     assigned: dict[int, list[Mention]] = {i: [] for i in range(len(hits))}
     for person in people:
+
         def distance(i: int, p: Mention = person) -> int:
             hit = hits[i]
             if p.end <= hit.start:
@@ -619,6 +772,7 @@ def _assign(hits: list[TriggerHit], people: list[Mention]) -> list[tuple[Trigger
             if p.start >= hit.end:
                 return p.start - hit.end
             return 0
+
         nearest = min(range(len(hits)), key=lambda i: (distance(i), -i))
         assigned[nearest].append(person)
     return [(hits[i], assigned[i]) for i in range(len(hits))]
@@ -633,8 +787,15 @@ def _split(mention: MeetingMention) -> list[MeetingMention]:
     result = []
     for other in others:
         keys = [*subject, other]
-        part = MeetingMention(mention.sentence, mention.trigger, keys, {k: mention.spans[k] for k in keys},
-                              {k: mention.positions[k] for k in keys}, mention.segment, mention.planned)
+        part = MeetingMention(
+            mention.sentence,
+            mention.trigger,
+            keys,
+            {k: mention.spans[k] for k in keys},
+            {k: mention.positions[k] for k in keys},
+            mention.segment,
+            mention.planned,
+        )
         result.append(part)
     return result
 

@@ -18,24 +18,63 @@ from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
 from kg.extract.lexicon import Lexicon, Sentence, TitleInfo
-from kg.extract.model import Person, Span
+from kg.extract.model import Person
 from kg.namespaces import ministry_iri, slug
 
-ROLE_PRIORITY = ("defence-minister", "foreign-minister", "head-of-government", "head-of-state",
-                 "deputy-head-of-state", "deputy-head-of-government", "state-minister-of-defence",
-                 "deputy-defence-minister", "deputy-foreign-minister", "other-official", "minister",
-                 "spokesperson", "press", "counterpart")
+ROLE_PRIORITY = (
+    "defence-minister",
+    "foreign-minister",
+    "head-of-government",
+    "head-of-state",
+    "deputy-head-of-state",
+    "deputy-head-of-government",
+    "state-minister-of-defence",
+    "deputy-defence-minister",
+    "deputy-foreign-minister",
+    "other-official",
+    "minister",
+    "spokesperson",
+    "press",
+    "counterpart",
+)
 FAMILY_FIRST_COUNTRIES = frozenset({"KR", "KP", "CN", "TW", "VN", "HK", "MO", "MN"})
 ROLE_FAMILIES = {
-    "head-of-state": "leader", "head-of-government": "leader", "deputy-head-of-state": "leader",
-    "deputy-head-of-government": "leader", "defence-minister": "defence", "deputy-defence-minister": "defence",
-    "state-minister-of-defence": "defence", "foreign-minister": "foreign", "deputy-foreign-minister": "foreign",
+    "head-of-state": "leader",
+    "head-of-government": "leader",
+    "deputy-head-of-state": "leader",
+    "deputy-head-of-government": "leader",
+    "defence-minister": "defence",
+    "deputy-defence-minister": "defence",
+    "state-minister-of-defence": "defence",
+    "foreign-minister": "foreign",
+    "deputy-foreign-minister": "foreign",
 }
-_UPPER = "A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F"
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
 _WORD = rf"(?:[{_UPPER}][\w'\-]*|[{_UPPER}]\.)"
-ORGANISATION_WORDS = frozenset({"Navy", "Army", "Air", "Force", "Coast", "Guard", "Marine", "Corps", "Ministry",
-                                "Embassy", "government", "Government", "military", "Military", "Defense", "Defence",
-                                "Foreign", "Staff", "Self-Defense", "Forces"})
+ORGANISATION_WORDS = frozenset(
+    {
+        "Navy",
+        "Army",
+        "Air",
+        "Force",
+        "Coast",
+        "Guard",
+        "Marine",
+        "Corps",
+        "Ministry",
+        "Embassy",
+        "government",
+        "Government",
+        "military",
+        "Military",
+        "Defense",
+        "Defence",
+        "Foreign",
+        "Staff",
+        "Self-Defense",
+        "Forces",
+    }
+)
 
 
 @dataclass
@@ -45,7 +84,7 @@ class Mention:
     end: int
     sentence: int
     former: bool = False
-    blocked: bool = False          # a context that says the person is not taking part
+    blocked: bool = False  # a context that says the person is not taking part
     title: TitleInfo | None = None
 
 
@@ -71,14 +110,18 @@ class OfficialFinder:
         self.published = published
         self.name_index = _cached_name_index(lex)
         particles = "|".join(sorted(map(re.escape, lex.particles), key=len, reverse=True))
-        self.name_re = re.compile(rf"(?:(?:{particles})\s+)*{_WORD}(?:\s+(?:(?:{particles})\s+)*{_WORD}){{0,4}}")
+        self.name_re = re.compile(
+            rf"(?:(?:{particles})\s+)*{_WORD}(?:\s+(?:(?:{particles})\s+)*{_WORD}){{0,4}}"
+        )
         honor = "|".join(sorted(map(re.escape, lex.honorifics), key=len, reverse=True))
         self.lead_re = re.compile(rf"(?:\s*,)?\s*(?:(?:{honor})\s+)*")
         self.apposition_re = re.compile(rf"({self.name_re.pattern})\s*,\s*(?:(?:the|a|an|his|her)\s+)?$")
         self._pending: list[Person] = []
 
     # ----- pass 1 -------------------------------------------------------------------------------
-    def find(self, doc: Doc, sentences: list[Sentence]) -> Officials:
+    def find(
+        self, doc: Doc, sentences: list[Sentence], model_names: list[tuple[int, int]] | None = None
+    ) -> Officials:
         found = Officials()
         sent_of_token = _sentence_index(doc, sentences)
         countries = self._country_hits(doc)
@@ -91,7 +134,9 @@ class OfficialFinder:
             if title_group[-1][1].plural:
                 new = self._plural_mentions(doc, title_group[-1], countries, person_spans, sent_of_token)
             else:
-                one = self._title_mention(doc, title_group, countries, ministries, person_spans, sent_of_token)
+                one = self._title_mention(
+                    doc, title_group, countries, ministries, person_spans, sent_of_token
+                )
                 new = [one] if one is not None else []
             for mention in new:
                 found.mentions.append(mention)
@@ -99,6 +144,11 @@ class OfficialFinder:
         for span, iri in person_spans:
             if not any(s <= span.start_char < e for s, e in covered):
                 self._add_reference_mention(found, span, iri, sent_of_token[span.start])
+                covered.append((span.start_char, span.end_char))
+        for start, end in model_names or []:
+            if not any(s < end and start < e for s, e in covered):
+                self._add_model_mention(doc, found, start, end, sent_of_token)
+                covered.append((start, end))
         self._find_family_mentions(doc, sentences, found)
         _merge_short_forms(found)
         self._mark_contexts(doc, sentences, found)
@@ -106,11 +156,15 @@ class OfficialFinder:
         return found
 
     def _person_hits(self, doc: Doc) -> list[tuple[SpacySpan, str]]:
-        spans = [SpacySpan(doc, s, e, label=self.lex.person_labels[int(doc.vocab.strings[m])])
-                 for m, s, e in self.lex.person_matcher(doc)]
+        spans = [
+            SpacySpan(doc, s, e, label=self.lex.person_labels[int(doc.vocab.strings[m])])
+            for m, s, e in self.lex.person_matcher(doc)
+        ]
         return [(span, span.label_) for span in filter_spans(spans)]
 
-    def _title_hits(self, doc: Doc, persons: list[tuple[SpacySpan, str]]) -> list[tuple[SpacySpan, TitleInfo]]:
+    def _title_hits(
+        self, doc: Doc, persons: list[tuple[SpacySpan, str]]
+    ) -> list[tuple[SpacySpan, TitleInfo]]:
         spans = [SpacySpan(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.lex.title_matcher(doc)]
         taken = {i for span, _ in persons for i in range(span.start, span.end)}
         hits = []
@@ -118,21 +172,32 @@ class OfficialFinder:
             if taken.intersection(range(span.start, span.end)):
                 continue
             info = self.lex.titles[int(span.label_)]
-            if info.strength <= 1 and not span.text[0].isupper() and info.role not in (
-                    "press", "spokesperson", "counterpart"):
+            if (
+                info.strength <= 1
+                and not span.text[0].isupper()
+                and info.role not in ("press", "spokesperson", "counterpart")
+            ):
                 continue  # a lower-case "minister" or "secretary" introduces no name
             hits.append((span, info))
         return hits
 
     def _country_hits(self, doc: Doc) -> dict[int, tuple[int, str]]:
         """End token index -> (start token index, country IRI)."""
-        spans = [SpacySpan(doc, s, e, label=self.lex.country_labels[int(doc.vocab.strings[m])])
-                 for m, s, e in self.lex.country_matcher(doc)]
+        spans = [
+            SpacySpan(doc, s, e, label=self.lex.country_labels[int(doc.vocab.strings[m])])
+            for m, s, e in self.lex.country_matcher(doc)
+        ]
         return {span.end: (span.start, span.label_) for span in filter_spans(spans)}
 
-    def _title_mention(self, doc: Doc, group: list[tuple[SpacySpan, TitleInfo]],
-                       countries: dict[int, tuple[int, str]], ministries: list[tuple[int, int, str]],
-                       persons: list[tuple[SpacySpan, str]], sent_of_token: list[int]) -> Mention | None:
+    def _title_mention(
+        self,
+        doc: Doc,
+        group: list[tuple[SpacySpan, TitleInfo]],
+        countries: dict[int, tuple[int, str]],
+        ministries: list[tuple[int, int, str]],
+        persons: list[tuple[SpacySpan, str]],
+        sent_of_token: list[int],
+    ) -> Mention | None:
         first, last = group[0][0], group[-1][0]
         info = _best_title(group)
         sentence = sent_of_token[first.start]
@@ -141,7 +206,7 @@ class OfficialFinder:
         left_ministry = _ministry_before(doc, first.start, ministries)
         if left_ministry and not country:
             country = self.lex.reference.ministries[left_ministry].country
-        title_text = _text_of(doc)[first.start_char:last.end_char]
+        title_text = _text_of(doc)[first.start_char : last.end_char]
         if self._modifiers:
             title_text = " ".join(self._modifiers) + " " + title_text
             if self.lex.junior_modifiers.intersection(self._modifiers) and info.role in ROLE_FAMILIES:
@@ -159,21 +224,34 @@ class OfficialFinder:
         if name is None:
             return None
         ref_iri = _person_overlapping(persons, name_start, name_end)
-        country = (country or self._country_after(doc, after_title, countries)
-                   or self._country_after(doc, name_end, countries)
-                   or _parenthetical_country(doc, name_start, sent_start, countries))
+        country = (
+            country
+            or self._country_after(doc, after_title, countries)
+            or self._country_after(doc, name_end, countries)
+            or _parenthetical_country(doc, name_start, sent_start, countries)
+        )
         if ministry and not country:
             country = self.lex.reference.ministries[ministry].country
         if country is None and len(info.countries) == 1:
             country = next(iter(info.countries))
         post_role = self.lex.post_roles.get((title_text.lower().removeprefix("acting "), country or ""))
-        if post_role and post_role != info.role:  # France's "Minister for the Armed Forces" leads the ministry
-            info = replace(info, role=post_role, ministry_kind=_ministry_kind_of(post_role) or info.ministry_kind)
+        if (
+            post_role and post_role != info.role
+        ):  # France's "Minister for the Armed Forces" leads the ministry
+            info = replace(
+                info, role=post_role, ministry_kind=_ministry_kind_of(post_role) or info.ministry_kind
+            )
         person = self._resolve(name, info, country, ministry, ref_iri, title_text)
         return Mention(person.key, name_start, name_end, sentence, former=former, title=info)
 
-    def _plural_mentions(self, doc: Doc, hit: tuple[SpacySpan, TitleInfo], countries: dict[int, tuple[int, str]],
-                         persons: list[tuple[SpacySpan, str]], sent_of_token: list[int]) -> list[Mention]:
+    def _plural_mentions(
+        self,
+        doc: Doc,
+        hit: tuple[SpacySpan, TitleInfo],
+        countries: dict[int, tuple[int, str]],
+        persons: list[tuple[SpacySpan, str]],
+        sent_of_token: list[int],
+    ) -> list[Mention]:
         """ "his Japanese and Italian counterparts, Minoru Kihara and Guido Crosetto": one person each."""
         span, info = hit
         sentence = sent_of_token[span.start]
@@ -198,14 +276,15 @@ class OfficialFinder:
             ref_iri = _person_overlapping(persons, start, end)
             person = self._resolve(name, info, country, None, ref_iri, "")
             mentions.append(Mention(person.key, start, end, sentence, title=info))
-            link = re.match(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", _text_of(doc)[end:end + 8])
+            link = re.match(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", _text_of(doc)[end : end + 8])
             if not link:
                 break
             pos = end + link.end()
         return mentions
 
-    def _left_context(self, doc: Doc, start: int, countries: dict[int, tuple[int, str]],
-                      sent_of_token: list[int]) -> tuple[str | None, bool, bool, int]:
+    def _left_context(
+        self, doc: Doc, start: int, countries: dict[int, tuple[int, str]], sent_of_token: list[int]
+    ) -> tuple[str | None, bool, bool, int]:
         country: str | None = None
         acting = former = False
         self._modifiers: list[str] = []
@@ -229,9 +308,24 @@ class OfficialFinder:
                 continue  # "Joint Secretary", "Associate Minister": part of the title
             if lower in ("acting",):
                 acting = True
-            elif lower in ("former", "then", "ex", "late", "outgoing", "previous") or lower.rstrip("-") in ("ex", "then"):
+            elif lower in ("former", "then", "ex", "late", "outgoing", "previous") or lower.rstrip("-") in (
+                "ex",
+                "then",
+            ):
                 former = True
-            elif lower not in ("the", "’s", "'s", "-", "his", "her", "their", "its", "new", "newly", "appointed"):
+            elif lower not in (
+                "the",
+                "’s",
+                "'s",
+                "-",
+                "his",
+                "her",
+                "their",
+                "its",
+                "new",
+                "newly",
+                "appointed",
+            ):
                 break
             i -= 1
             left_char = doc[i].idx
@@ -264,7 +358,9 @@ class OfficialFinder:
 
     def _clean_name(self, raw: str) -> str | None:
         words = raw.split()
-        while words and (words[0] in self.lex.honorifics or words[0].rstrip(".") + "." in self.lex.honorifics):
+        while words and (
+            words[0] in self.lex.honorifics or words[0].rstrip(".") + "." in self.lex.honorifics
+        ):
             words = words[1:]
         cut = len(words)
         for i, word in enumerate(words):
@@ -279,36 +375,56 @@ class OfficialFinder:
             return None
         name = " ".join(words)
         name = re.sub(r"(?:'s|’s)$", "", name).rstrip(".,") if not re.search(r"\b[A-Z]\.$", name) else name
-        if len(name) < 2 or not any(c.islower() for c in name) and len(name) <= 3:
+        if len(name) < 2 or (not any(c.islower() for c in name) and len(name) <= 3):
             return None
         return name
 
     def _country_after(self, doc: Doc, name_end: int, countries: dict[int, tuple[int, str]]) -> str | None:
         """ "Defense Minister Lee Jong-sup of South Korea", "... of the Republic of the Philippines"."""
-        match = re.match(r"\s*,?\s*of\s+", _text_of(doc)[name_end:name_end + 40])
+        match = re.match(r"\s*,?\s*of\s+", _text_of(doc)[name_end : name_end + 40])
         if not match:
             return None
         target = name_end + match.end()
-        targets = {target, target + 4} if _text_of(doc)[target:target + 4] == "the " else {target}
+        targets = {target, target + 4} if _text_of(doc)[target : target + 4] == "the " else {target}
         for start, iri in countries.values():
             if doc[start].idx in targets:
                 return iri
         return None
 
     # ----- resolution ---------------------------------------------------------------------------
-    def _resolve(self, name: str, info: TitleInfo, country: str | None, ministry: str | None,
-                 ref_iri: str | None, title_text: str) -> Person:
+    def _resolve(
+        self,
+        name: str,
+        info: TitleInfo,
+        country: str | None,
+        ministry: str | None,
+        ref_iri: str | None,
+        title_text: str,
+    ) -> Person:
         given, family = self._split_name(name, country)
-        iri = ref_iri or self.name_index.get(_norm_name(name)) or self._by_family(given, family, info, country)
+        iri = (
+            ref_iri or self.name_index.get(_norm_name(name)) or self._by_family(given, family, info, country)
+        )
         role = info.role
         if iri:
             official = self.lex.reference.officials[iri]
-            person = Person(key=iri, name=official.label, ref_iri=iri, given=official.given,
-                            family=official.family, country=official.country)
+            person = Person(
+                key=iri,
+                name=official.label,
+                ref_iri=iri,
+                given=official.given,
+                family=official.family,
+                country=official.country,
+            )
         else:
             key = self._new_key(given, family, country)
-            person = Person(key=key, name=name if not given else f"{given} {family}", given=given,
-                            family=family, country=country)
+            person = Person(
+                key=key,
+                name=name if not given else f"{given} {family}",
+                given=given,
+                family=family,
+                country=country,
+            )
             if ministry is None and info.ministry_kind and country:
                 ministry = self.lex.ministries_by_country_kind.get((country, info.ministry_kind))
                 if ministry is None:
@@ -353,14 +469,23 @@ class OfficialFinder:
             given = None
         officials = self.lex.reference.officials
         if given:
-            candidates = [c for c in candidates if (officials[c].given or "").lower().startswith(given.lower()[:1])]
+            candidates = [
+                c for c in candidates if (officials[c].given or "").lower().startswith(given.lower()[:1])
+            ]
         if country:
             candidates = [c for c in candidates if officials[c].country == country]
         if len(candidates) > 1:
             family_role = ROLE_FAMILIES.get(info.role)
-            same_role = [c for c in candidates if family_role and any(
-                ROLE_FAMILIES.get(self.lex.reference.posts[t.post].kind) == family_role
-                for t in officials[c].terms if t.post in self.lex.reference.posts)]
+            same_role = [
+                c
+                for c in candidates
+                if family_role
+                and any(
+                    ROLE_FAMILIES.get(self.lex.reference.posts[t.post].kind) == family_role
+                    for t in officials[c].terms
+                    if t.post in self.lex.reference.posts
+                )
+            ]
             candidates = same_role or candidates
         if len(candidates) > 1 and self.published:
             day = self.published
@@ -371,14 +496,39 @@ class OfficialFinder:
     def _new_key(self, given: str | None, family: str, country: str | None) -> str:
         if given:
             return "new:" + slug(f"{given} {family}")
-        iso = self.lex.reference.countries[country].iso2.lower() if country in self.lex.reference.countries else "xx"
+        iso = (
+            self.lex.reference.countries[country].iso2.lower()
+            if country in self.lex.reference.countries
+            else "xx"
+        )
         return f"new:{iso}-{slug(family)}"
 
     def _add_reference_mention(self, found: Officials, span: SpacySpan, iri: str, sentence: int) -> None:
         official = self.lex.reference.officials[iri]
-        self._pending.append(Person(key=iri, name=official.label, ref_iri=iri, given=official.given,
-                                    family=official.family, country=official.country))
+        self._pending.append(
+            Person(
+                key=iri,
+                name=official.label,
+                ref_iri=iri,
+                given=official.given,
+                family=official.family,
+                country=official.country,
+            )
+        )
         found.mentions.append(Mention(iri, span.start_char, span.end_char, sentence))
+
+    def _add_model_mention(
+        self, doc: Doc, found: Officials, start: int, end: int, sent_of_token: list[int]
+    ) -> None:
+        """A name a statistical model found, with no title next to it: linked to the reference data
+        when it names a listed official, otherwise a person of unknown post."""
+        name = self._clean_name(_text_of(doc)[start:end])
+        token = doc.char_span(start, end, alignment_mode="expand")
+        if not name or token is None:
+            return
+        generic = TitleInfo("", "minister", None, frozenset(), 0)
+        person = self._resolve(name, generic, None, None, None, "")
+        found.mentions.append(Mention(person.key, start, start + len(name), sent_of_token[token.start]))
 
     # ----- pass 2: family names alone -----------------------------------------------------------
     def _find_family_mentions(self, doc: Doc, sentences: list[Sentence], found: Officials) -> None:
@@ -396,7 +546,9 @@ class OfficialFinder:
             for index, sentence in enumerate(sentences):
                 for match in pattern.finditer(_text_of(doc), sentence.start_char, sentence.end_char):
                     start, end = match.span()
-                    if any(s <= start < e for s, e in taken) or _looks_like_date_or_place(_text_of(doc), start, end):
+                    if any(s <= start < e for s, e in taken) or _looks_like_date_or_place(
+                        _text_of(doc), start, end
+                    ):
                         continue
                     found.mentions.append(Mention(person.key, start, end, index))
                     taken.append((start, end))
@@ -404,10 +556,11 @@ class OfficialFinder:
     def _mark_contexts(self, doc: Doc, sentences: list[Sentence], found: Officials) -> None:
         for mention in found.mentions:
             sentence = sentences[mention.sentence]
-            after = _text_of(doc)[mention.end:min(mention.end + 60, sentence.end_char)]
-            before = _text_of(doc)[max(sentence.start_char, mention.start - 60):mention.start]
+            after = _text_of(doc)[mention.end : min(mention.end + 60, sentence.end_char)]
+            before = _text_of(doc)[max(sentence.start_char, mention.start - 60) : mention.start]
             if any(p.search(after) for p in self.lex.non_participation_after) or any(
-                    p.search(before) for p in self.lex.non_participation_before):
+                p.search(before) for p in self.lex.non_participation_before
+            ):
                 mention.blocked = True
             if any(before.rstrip().endswith(word) for word in self.lex.former if word.strip()):
                 mention.former = True
@@ -458,13 +611,15 @@ def _sentence_start_char(doc: Doc, sent_of_token: list[int], sentence: int) -> i
     return int(doc[first].idx)
 
 
-def _group_titles(doc: Doc, titles: list[tuple[SpacySpan, TitleInfo]]) -> list[list[tuple[SpacySpan, TitleInfo]]]:
+def _group_titles(
+    doc: Doc, titles: list[tuple[SpacySpan, TitleInfo]]
+) -> list[list[tuple[SpacySpan, TitleInfo]]]:
     """Titles joined by "and" ("Deputy Prime Minister and Minister for Defence") describe one person."""
     groups: list[list[tuple[SpacySpan, TitleInfo]]] = []
     for span, info in titles:
         if groups:
             previous = groups[-1][-1][0]
-            between = _text_of(doc)[previous.end_char:span.start_char]
+            between = _text_of(doc)[previous.end_char : span.start_char]
             if re.fullmatch(r"\s*(?:and|&)\s*", between):
                 groups[-1].append((span, info))
                 continue
@@ -475,19 +630,28 @@ def _group_titles(doc: Doc, titles: list[tuple[SpacySpan, TitleInfo]]) -> list[l
 def _ministry_kind_of(role: str) -> str | None:
     family = ROLE_FAMILIES.get(role)
     return {"defence": "defence", "foreign": "foreign"}.get(family or "") or (
-        role if role in ("head-of-government", "head-of-state") else None)
+        role if role in ("head-of-government", "head-of-state") else None
+    )
 
 
-def _counterpart_role(group: list[tuple[SpacySpan, TitleInfo]], titles: list[tuple[SpacySpan, TitleInfo]],
-                      sent_of_token: list[int]) -> list[tuple[SpacySpan, TitleInfo]]:
+def _counterpart_role(
+    group: list[tuple[SpacySpan, TitleInfo]],
+    titles: list[tuple[SpacySpan, TitleInfo]],
+    sent_of_token: list[int],
+) -> list[tuple[SpacySpan, TitleInfo]]:
     """A counterpart holds the post of the official named before it in the sentence: "Defence Secretary
     Grant Shapps met his Italian counterpart" is Italy's defence minister."""
     span, info = group[-1]
     if info.role != "counterpart":
         return group
     sentence = sent_of_token[span.start]
-    before = [i for s, i in titles if s.start < span.start and sent_of_token[s.start] == sentence
-              and i.role not in ("counterpart", "press", "spokesperson", "minister", "other-official")]
+    before = [
+        i
+        for s, i in titles
+        if s.start < span.start
+        and sent_of_token[s.start] == sentence
+        and i.role not in ("counterpart", "press", "spokesperson", "minister", "other-official")
+    ]
     if not before:
         return group
     model = before[-1]
@@ -499,14 +663,18 @@ def _best_title(group: list[tuple[SpacySpan, TitleInfo]]) -> TitleInfo:
         info = item[1]
         priority = ROLE_PRIORITY.index(info.role) if info.role in ROLE_PRIORITY else len(ROLE_PRIORITY)
         return (-info.strength, priority)
+
     return sorted(group, key=rank)[0][1]
 
 
-def _ministry_after(doc: Doc, token_end: int, ministries: list[tuple[int, int, str]]) -> tuple[str | None, int | None]:
-    """ "Secretary of State at the Federal Ministry of Defence (of Germany)": the ministry named with the title."""
+def _ministry_after(
+    doc: Doc, token_end: int, ministries: list[tuple[int, int, str]]
+) -> tuple[str | None, int | None]:
+    """ "Secretary of State at the Federal Ministry of Defence (of Germany)": the ministry named with
+    the title."""
     if token_end >= len(doc):
         return None, None
-    tail = _text_of(doc)[doc[token_end - 1].idx + len(doc[token_end - 1].text):][:30]
+    tail = _text_of(doc)[doc[token_end - 1].idx + len(doc[token_end - 1].text) :][:30]
     match = re.match(r"\s*(?:at|of|in)\s+(?:the\s+)?", tail)
     if not match:
         return None, None
@@ -514,14 +682,16 @@ def _ministry_after(doc: Doc, token_end: int, ministries: list[tuple[int, int, s
     for start, end, iri in ministries:
         if doc[start].idx == target:
             end_char = doc[end - 1].idx + len(doc[end - 1].text)
-            country_tail = re.match(r"\s+of\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*", _text_of(doc)[end_char:end_char + 40])
+            country_tail = re.match(
+                r"\s+of\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*", _text_of(doc)[end_char : end_char + 40]
+            )
             return iri, end_char + (country_tail.end() if country_tail else 0)
     return None, None
 
 
 def _ministry_before(doc: Doc, token_start: int, ministries: list[tuple[int, int, str]]) -> str | None:
     """ "Pentagon spokesperson ...", "DND spokesperson ...": the ministry right before a title."""
-    for start, end, iri in ministries:
+    for _start, end, iri in ministries:
         if end == token_start or (end == token_start - 1 and doc[end].text in ("’s", "'s")):
             return iri
     return None
@@ -534,8 +704,11 @@ def _person_overlapping(persons: list[tuple[SpacySpan, str]], start: int, end: i
     return None
 
 
-def _parenthetical_country(doc: Doc, start: int, sent_start: int, countries: dict[int, tuple[int, str]]) -> str | None:
-    """ "Germany (Chancellor Merkel and Minister of Defence von der Leyen)": the country before the bracket."""
+def _parenthetical_country(
+    doc: Doc, start: int, sent_start: int, countries: dict[int, tuple[int, str]]
+) -> str | None:
+    """ "Germany (Chancellor Merkel and Minister of Defence von der Leyen)": the country before the
+    bracket."""
     before = _text_of(doc)[sent_start:start]
     depth = 0
     for i in range(len(before) - 1, -1, -1):
@@ -545,7 +718,7 @@ def _parenthetical_country(doc: Doc, start: int, sent_start: int, countries: dic
         elif char == "(":
             if depth == 0:
                 anchor = sent_start + len(before[:i].rstrip())
-                for end, (c_start, iri) in countries.items():
+                for end, (_c_start, iri) in countries.items():
                     if doc[end - 1].idx + len(doc[end - 1].text) == anchor:
                         return iri
                 return None
@@ -575,7 +748,11 @@ def _merge_short_forms(found: Officials) -> None:
         if person.given or not person.family:
             continue
         target = full.get(person.family.lower())
-        if target is None or target.key == key or (person.country and target.country and person.country != target.country):
+        if (
+            target is None
+            or target.key == key
+            or (person.country and target.country and person.country != target.country)
+        ):
             continue
         merged = _better(target, person)
         found.persons[target.key] = merged
@@ -586,6 +763,8 @@ def _merge_short_forms(found: Officials) -> None:
 
 
 def _looks_like_date_or_place(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 8):start].lower()
-    after = text[end:end + 4]
-    return bool(re.search(r"\b(?:in|on|since|until|by|last|next|of)\s+$", before) and re.match(r"\s*\d", after))
+    before = text[max(0, start - 8) : start].lower()
+    after = text[end : end + 4]
+    return bool(
+        re.search(r"\b(?:in|on|since|until|by|last|next|of)\s+$", before) and re.match(r"\s*\d", after)
+    )

@@ -51,8 +51,10 @@ class TreatyFinder:
         self.article_res = [re.compile(p) for p in data.get("article_patterns", [])]
         self.number_words: dict[str, int] = data.get("number_words", {})
         self.ordinal_words: dict[str, int] = data.get("ordinal_words", {})
-        self.stances = [(re.compile(s["pattern"], re.IGNORECASE), s["stance"], bool(s.get("supporting")))
-                        for s in data.get("stances", [])]
+        self.stances = [
+            (re.compile(s["pattern"], re.IGNORECASE), s["stance"], bool(s.get("supporting")))
+            for s in data.get("stances", [])
+        ]
         self.background = [re.compile(p, re.IGNORECASE) for p in data.get("background_cues", [])]
         by_key = {t.key: iri for iri, t in self.reference.treaties.items()}
         names: list[tuple[str, str]] = []
@@ -68,8 +70,11 @@ class TreatyFinder:
                 by_name[name].append(iri)
         ordered = sorted(by_name.items(), key=lambda item: -len(item[0]))
         self.treaty_iris = [sorted(iris) for _, iris in ordered]
-        self.treaty_re = re.compile("|".join(f"(?P<t{i}>{_flexible(n)})" for i, (n, _) in enumerate(ordered))) \
-            if ordered else None
+        self.treaty_re = (
+            re.compile("|".join(f"(?P<t{i}>{_flexible(n)})" for i, (n, _) in enumerate(ordered)))
+            if ordered
+            else None
+        )
         # Every treaty name ends with one of these words: a cheap test before the long alternation.
         last_words = sorted({re.split(r"[\s-]+", n.strip())[-1] for n, _ in ordered})
         self.gate = re.compile("|".join(re.escape(w) for w in last_words)) if last_words else None
@@ -92,8 +97,9 @@ class TreatyFinder:
             return int(raw)
         return roman_to_int(raw) or self.number_words.get(raw.lower())
 
-    def treaties_named(self, text: str, start: int, end: int, countries: Iterable[str] = ()
-                       ) -> list[tuple[int, str]]:
+    def treaties_named(
+        self, text: str, start: int, end: int, countries: Iterable[str] = ()
+    ) -> list[tuple[int, str]]:
         """Treaties the text names; a name several treaties share ("the Mutual Defense Treaty") is
         the one whose parties include the participants' countries."""
         if self.treaty_re is None or self.gate is None or not self.gate.search(text, start, end):
@@ -104,7 +110,9 @@ class TreatyFinder:
             index = int(next(k for k, v in match.groupdict().items() if v is not None)[1:])
             options = self.treaty_iris[index]
             if len(options) > 1:
-                options = [iri for iri in options if wanted and wanted <= set(self.reference.treaties[iri].parties)]
+                options = [
+                    iri for iri in options if wanted and wanted <= set(self.reference.treaties[iri].parties)
+                ]
             if len(options) == 1:
                 found.append((match.start(), options[0]))
         return found
@@ -114,14 +122,20 @@ class TreatyFinder:
         wanted = set(countries)
         if len(wanted) < 2:
             return None
-        options = [iri for iri, t in sorted(self.reference.treaties.items())
-                   if wanted <= set(t.parties) and (not t.articles or t.article(number))]
+        options = [
+            iri
+            for iri, t in sorted(self.reference.treaties.items())
+            if wanted <= set(t.parties) and (not t.articles or t.article(number))
+        ]
         return options[0] if len(options) == 1 else None
 
     def stance_before(self, text: str, start: int, position: int, end: int) -> StanceHit | None:
         """The stance verb closest before `position` in the sentence, else the first one after it."""
-        hits = [StanceHit(m.start(), m.end(), stance, supporting)
-                for regex, stance, supporting in self.stances for m in regex.finditer(text, start, end)]
+        hits = [
+            StanceHit(m.start(), m.end(), stance, supporting)
+            for regex, stance, supporting in self.stances
+            for m in regex.finditer(text, start, end)
+        ]
         main = [h for h in hits if not h.supporting]
         before = [h for h in main if h.start < position]
         if before:

@@ -8,6 +8,7 @@ node derived from all of them.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,7 @@ from rdflib import URIRef
 from kg.extract.model import DocExtraction, Meeting, Person
 from kg.namespaces import meeting_iri, person_iri
 
-MeetingRef = tuple[int, int]   # (document index, meeting index)
+MeetingRef = tuple[int, int]  # (document index, meeting index)
 
 
 @dataclass
@@ -33,7 +34,7 @@ class MeetingNode:
 class Identities:
     """The IRIs that merging gave to every person and meeting of every document."""
 
-    persons: dict[str, URIRef] = field(default_factory=dict)          # person key -> IRI
+    persons: dict[str, URIRef] = field(default_factory=dict)  # person key -> IRI
     meetings: dict[MeetingRef, MeetingNode] = field(default_factory=dict)
 
     def person(self, key: str) -> URIRef:
@@ -62,7 +63,9 @@ def _person_iri(p: Person, full_names: dict[tuple[str, str | None], set[str]]) -
     return person_iri(p.key.removeprefix("new:"))
 
 
-def meeting_identities(extractions: list[DocExtraction], persons: dict[str, URIRef]) -> dict[MeetingRef, MeetingNode]:
+def meeting_identities(
+    extractions: list[DocExtraction], persons: dict[str, URIRef]
+) -> dict[MeetingRef, MeetingNode]:
     refs: list[MeetingRef] = [(d, m) for d, x in enumerate(extractions) for m in range(len(x.meetings))]
     parent = {ref: ref for ref in refs}
 
@@ -78,7 +81,7 @@ def meeting_identities(extractions: list[DocExtraction], persons: dict[str, URIR
         by_people[_people(extractions, ref, persons)].append(ref)
     for group in by_people.values():
         group.sort(key=lambda r: _meeting(extractions, r).date)  # type: ignore[arg-type,return-value]
-        for a, b in zip(group, group[1:], strict=False):
+        for a, b in itertools.pairwise(group):
             if _same_meeting(_meeting(extractions, a), _meeting(extractions, b)):
                 parent[find(b)] = find(a)
     clusters: dict[MeetingRef, list[MeetingRef]] = defaultdict(list)
@@ -106,7 +109,9 @@ def _same_meeting(a: Meeting, b: Meeting) -> bool:
     return kinds_agree and abs((a.date - b.date).days) <= 1 and a.planned == b.planned
 
 
-def _node(extractions: list[DocExtraction], members: list[MeetingRef], persons: dict[str, URIRef]) -> MeetingNode:
+def _node(
+    extractions: list[DocExtraction], members: list[MeetingRef], persons: dict[str, URIRef]
+) -> MeetingNode:
     meetings = [_meeting(extractions, r) for r in members]
     people = "|".join(sorted(_people(extractions, members[0], persons)))
     dates = Counter(m.date for m in meetings if m.date)
@@ -117,8 +122,13 @@ def _node(extractions: list[DocExtraction], members: list[MeetingRef], persons: 
         first = members[0]
         key = f"{extractions[first[0]].sha256}|{first[1]}|{meetings[0].kind}|{people}"
     kinds = [m.kind for m in meetings if m.kind != "Meeting"]
-    return MeetingNode(meeting_iri(key), list(members), chosen, all(m.planned for m in meetings),
-                       kinds[0] if kinds else "Meeting")
+    return MeetingNode(
+        meeting_iri(key),
+        list(members),
+        chosen,
+        all(m.planned for m in meetings),
+        kinds[0] if kinds else "Meeting",
+    )
 
 
 def identities(extractions: list[DocExtraction]) -> Identities:

@@ -9,12 +9,29 @@ from rdflib.namespace import OWL, SKOS
 
 from kg.extract.model import DocExtraction, Meeting, Span
 from kg.map.merge import Identities, MeetingNode
-from kg.namespaces import (DCTERMS, OA, ORG, PREFIXES, PROV, RDO, SCHEMA, TIME, document_iri, evidence_iri,
-                           place_iri, slug)
+from kg.namespaces import (
+    DCTERMS,
+    OA,
+    ORG,
+    PREFIXES,
+    PROV,
+    RDO,
+    SCHEMA,
+    TIME,
+    document_iri,
+    evidence_iri,
+    place_iri,
+    slug,
+)
 
 CONTEXT_CHARS = 32
-KIND_LABELS = {"Meeting": "Meeting", "TelephoneTalk": "Telephone talk", "VideoConference": "Video conference",
-               "Conference": "Conference", "TwoPlusTwo": "Two-plus-two consultation"}
+KIND_LABELS = {
+    "Meeting": "Meeting",
+    "TelephoneTalk": "Telephone talk",
+    "VideoConference": "Video conference",
+    "Conference": "Conference",
+    "TwoPlusTwo": "Two-plus-two consultation",
+}
 
 
 def new_graph() -> Graph:
@@ -39,8 +56,11 @@ def document_graph(x: DocExtraction, index: int, ids: Identities, names: dict[UR
             continue
         g.add((iri, RDF.type, RDO.Official))
         g.add((iri, RDFS.label, Literal(person.name)))
-        for predicate, value in ((SCHEMA.givenName, person.given), (SCHEMA.familyName, person.family),
-                                 (RDO.title, person.title)):
+        for predicate, value in (
+            (SCHEMA.givenName, person.given),
+            (SCHEMA.familyName, person.family),
+            (RDO.title, person.title),
+        ):
             if value:
                 g.add((iri, predicate, Literal(value)))
         for predicate, ref in ((RDO.country, person.country), (RDO.memberOf, person.ministry)):
@@ -80,7 +100,7 @@ def _evidence(g: Graph, doc: URIRef, x: DocExtraction, span: Span) -> URIRef:
     if (iri, RDF.type, RDO.Evidence) in g:
         return iri
     text = x.document.text
-    quote = text[span.start:span.end]
+    quote = text[span.start : span.end]
     g.add((iri, RDF.type, RDO.Evidence))
     g.add((iri, RDO.quote, Literal(quote)))
     g.add((iri, OA.hasSource, doc))
@@ -90,8 +110,8 @@ def _evidence(g: Graph, doc: URIRef, x: DocExtraction, span: Span) -> URIRef:
     g.add((iri, OA.hasSelector, position_selector))
     g.add((quote_selector, RDF.type, OA.TextQuoteSelector))
     g.add((quote_selector, OA.exact, Literal(quote)))
-    g.add((quote_selector, OA.prefix, Literal(text[max(0, span.start - CONTEXT_CHARS):span.start])))
-    g.add((quote_selector, OA.suffix, Literal(text[span.end:span.end + CONTEXT_CHARS])))
+    g.add((quote_selector, OA.prefix, Literal(text[max(0, span.start - CONTEXT_CHARS) : span.start])))
+    g.add((quote_selector, OA.suffix, Literal(text[span.end : span.end + CONTEXT_CHARS])))
     g.add((position_selector, RDF.type, OA.TextPositionSelector))
     g.add((position_selector, OA.start, Literal(span.start)))
     g.add((position_selector, OA.end, Literal(span.end)))
@@ -99,10 +119,7 @@ def _evidence(g: Graph, doc: URIRef, x: DocExtraction, span: Span) -> URIRef:
 
 
 def meeting_label(kind: str, name: str | None, people: list[str], when: str | None) -> str:
-    if name:
-        head = name
-    else:
-        head = f"{KIND_LABELS.get(kind, 'Meeting')} of " + _join(people)
+    head = name or f"{KIND_LABELS.get(kind, 'Meeting')} of " + _join(people)
     return f"{head}, {when}" if when else head
 
 
@@ -112,14 +129,33 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _meeting(g: Graph, doc: URIRef, x: DocExtraction, meeting: Meeting, node: MeetingNode, ids: Identities,
-             names: dict[URIRef, str]) -> None:
+def _meeting(
+    g: Graph,
+    doc: URIRef,
+    x: DocExtraction,
+    meeting: Meeting,
+    node: MeetingNode,
+    ids: Identities,
+    names: dict[URIRef, str],
+) -> None:
     iri = node.iri
     people = [ids.person(k) for k in meeting.participants]
     g.add((iri, RDF.type, RDO[node.kind if node.kind != "Meeting" else meeting.kind]))
     when = node.date.isoformat() if node.date else meeting.date_text
-    g.add((iri, RDFS.label, Literal(meeting_label(node.kind, meeting.name, [names.get(p, str(p)) for p in people],
-                                                  node.date.isoformat() if node.date else None))))
+    g.add(
+        (
+            iri,
+            RDFS.label,
+            Literal(
+                meeting_label(
+                    node.kind,
+                    meeting.name,
+                    [names.get(p, str(p)) for p in people],
+                    node.date.isoformat() if node.date else None,
+                )
+            ),
+        )
+    )
     g.add((iri, RDO.status, RDO.Planned if node.planned else RDO.Held))
     if node.date:
         g.add((iri, RDO.date, Literal(node.date.isoformat(), datatype=XSD.date)))
@@ -139,9 +175,9 @@ def _meeting(g: Graph, doc: URIRef, x: DocExtraction, meeting: Meeting, node: Me
         g.add((participation, RDO.agent, person))
         g.add((participation, RDO.meeting, iri))
         g.add((participation, PROV.wasDerivedFrom, doc))
-        span = meeting.participant_evidence.get(key)
-        if span:
-            g.add((participation, RDO.evidence, _evidence(g, doc, x, span)))
+        said = meeting.participant_evidence.get(key)
+        if said is not None:
+            g.add((participation, RDO.evidence, _evidence(g, doc, x, said)))
     if meeting.location:
         place = place_iri(meeting.location)
         g.add((iri, RDO.location, place))
@@ -177,8 +213,19 @@ def reference_subset(reference: Graph, used: Iterable[URIRef]) -> Graph:
         todo.append(concept)  # type: ignore[arg-type]
     for scheme in reference.subjects(RDF.type, SKOS.ConceptScheme):
         todo.append(scheme)  # type: ignore[arg-type]
-    follow = (RDO.country, RDO.memberOf, ORG.holds, RDO.post, ORG.organization, ORG.postIn, ORG.memberDuring,
-              TIME.hasBeginning, TIME.hasEnd, RDO.ofTreaty, RDO.party)
+    follow = (
+        RDO.country,
+        RDO.memberOf,
+        ORG.holds,
+        RDO.post,
+        ORG.organization,
+        ORG.postIn,
+        ORG.memberDuring,
+        TIME.hasBeginning,
+        TIME.hasEnd,
+        RDO.ofTreaty,
+        RDO.party,
+    )
     while todo:
         node = todo.pop()
         if node in seen or not isinstance(node, URIRef):
@@ -199,6 +246,13 @@ def used_references(graphs: Iterable[Graph]) -> set[URIRef]:
     """The reference IRIs that document graphs point at."""
     used: set[URIRef] = set()
     for g in graphs:
-        for predicate in (RDO.participant, RDO.mentions, RDO.country, RDO.memberOf, RDO.reaffirms, RDO.discusses):
+        for predicate in (
+            RDO.participant,
+            RDO.mentions,
+            RDO.country,
+            RDO.memberOf,
+            RDO.reaffirms,
+            RDO.discusses,
+        ):
             used.update(o for o in g.objects(None, predicate) if isinstance(o, URIRef))
     return used
