@@ -464,6 +464,11 @@ class OfficialFinder:
 
     def _by_family(self, given: str | None, family: str, info: TitleInfo, country: str | None) -> str | None:
         candidates = list(self.lex.by_family.get(family.lower(), []))
+        if given and not candidates and given[:1].isupper():
+            # "Le Drian", "De Mistura", "Van Hollen": a family name of two capitalised words
+            candidates = list(self.lex.by_family.get(f"{given} {family}".lower(), []))
+            if candidates:
+                given = None
         if given and not candidates:
             candidates = list(self.lex.by_family.get(given.split()[0].lower(), []))
             given = None
