@@ -11,7 +11,7 @@ meeting's passage: the issues and treaty stances found there are the meeting's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from kg.extract.dates import DateMention, explain_no_year, find_dates, years_within_terms
@@ -44,6 +44,19 @@ class TriggerHit:
     weak: bool
     named: bool
     bilateral: bool = False
+
+    def combined(self, other: TriggerHit, kind: str) -> TriggerHit:
+        """One trigger standing for both: "two-plus-two" + "talks", "hosted" + "Consultations"."""
+        return TriggerHit(
+            self.start,
+            max(self.end, other.end),
+            kind,
+            self.definite or other.definite,
+            self.split or other.split,
+            self.weak and other.weak,
+            self.named or other.named,
+            self.bilateral and other.bilateral,
+        )
 
 
 @dataclass
@@ -659,17 +672,7 @@ def _join_adjacent(hits: list[TriggerHit], text: str) -> list[TriggerHit]:
     for hit in hits:
         if joined and re.fullmatch(r"[\s”\"’'“]*(?:\w+[\s”\"’'“]+)?", text[joined[-1].end : hit.start]):
             last = joined[-1]
-            kind = max(last.kind, hit.kind, key=KIND_PRIORITY.index)
-            joined[-1] = TriggerHit(
-                last.start,
-                hit.end,
-                kind,
-                last.definite or hit.definite,
-                last.split or hit.split,
-                last.weak and hit.weak,
-                last.named or hit.named,
-                last.bilateral and hit.bilateral,
-            )
+            joined[-1] = last.combined(hit, max(last.kind, hit.kind, key=KIND_PRIORITY.index))
         else:
             joined.append(hit)
     return joined
@@ -702,28 +705,14 @@ def _consolidate(mentions: list[MeetingMention]) -> list[MeetingMention]:
                 host.participants.append(key)
                 host.spans[key] = mention.spans[key]
                 host.positions[key] = mention.positions[key]
-        if KIND_PRIORITY.index(mention.trigger.kind) > KIND_PRIORITY.index(host.trigger.kind):
-            host.trigger = TriggerHit(
-                host.trigger.start,
-                host.trigger.end,
-                mention.trigger.kind,
-                host.trigger.definite,
-                host.trigger.split,
-                host.trigger.weak and mention.trigger.weak,
-                host.trigger.named or mention.trigger.named,
-                host.trigger.bilateral and mention.trigger.bilateral,
-            )
-        elif host.trigger.weak and not mention.trigger.weak:
-            host.trigger = TriggerHit(
-                host.trigger.start,
-                host.trigger.end,
-                host.trigger.kind,
-                host.trigger.definite,
-                host.trigger.split,
-                False,
-                host.trigger.named or mention.trigger.named,
-                False,
-            )
+        other = mention.trigger
+        host.trigger = replace(
+            host.trigger,
+            kind=max(host.trigger.kind, other.kind, key=KIND_PRIORITY.index),
+            weak=host.trigger.weak and other.weak,
+            named=host.trigger.named or other.named,
+            bilateral=host.trigger.bilateral and other.bilateral,
+        )
         host.name = host.name or mention.name
     return sorted(result, key=lambda m: m.trigger.start)
 
@@ -743,16 +732,7 @@ def _join_same_kind(hits: list[TriggerHit]) -> list[TriggerHit]:
     joined: list[TriggerHit] = []
     for hit in hits:
         if joined and hit.kind == joined[-1].kind and hit.kind != "Meeting":
-            last = joined[-1]
-            joined[-1] = TriggerHit(
-                last.start,
-                hit.end,
-                hit.kind,
-                last.definite or hit.definite,
-                last.split or hit.split,
-                last.weak and hit.weak,
-                last.named or hit.named,
-            )
+            joined[-1] = joined[-1].combined(hit, hit.kind)
         else:
             joined.append(hit)
     return joined

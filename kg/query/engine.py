@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from kg.errors import GraphError, QueryError
+from kg.errors import GraphError, QueryError, StoreError
 from kg.namespaces import PREFIXES
 from kg.query.params import guess_term, to_term
 from kg.query.results import QueryResult, Row
 from kg.query.saved import SavedQuery, find_saved_query
+from kg.store import terms as store_terms
 
 DEFAULT_PREFIXES: dict[str, str] = {
     **{name: str(ns) for name, ns in PREFIXES.items()},
@@ -94,36 +95,19 @@ def store_from_graph(graph: Graph) -> ox.Store:
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, RDFLiteral):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise QueryError(f"cannot bind {term!r}: only IRIs, blank nodes and literals can be bound")
+    try:
+        return store_terms.to_oxigraph(term)
+    except StoreError:
+        raise QueryError(f"cannot bind {term!r}: only IRIs, blank nodes and literals can be bound") from None
 
 
 def to_rdflib(term: Any) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return RDFLiteral(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == str(XSD.string):
-            return RDFLiteral(term.value)
-        return RDFLiteral(term.value, datatype=datatype)
-    if isinstance(term, Node):
+    if term is None or isinstance(term, Node):
         return term
-    return RDFLiteral(str(term))
+    try:
+        return store_terms.to_rdflib(term)
+    except StoreError:
+        return RDFLiteral(str(term))
 
 
 # --- parameters --------------------------------------------------------------------------------
