@@ -477,6 +477,7 @@ class Bench:
                 timeout_s=self.s.pyshacl_timeout_s,
             )
             figures[engine] = {
+                "engine": "cut off" if measurement.timed_out else "",
                 **inner,
                 "wall_s": measurement.wall_s,
                 "max_rss_mb": measurement.max_rss_mb,

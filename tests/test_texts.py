@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import texts_check as tc
@@ -26,6 +27,22 @@ def read_text(path: Path) -> Document:
     items = list(read_file(path))
     assert len(items) == 1 and isinstance(items[0], Document), f"{path.name} does not read: {items}"
     return items[0]
+
+
+def documents_and_expectations(expected_path: Path) -> list[tuple[Document, dict[str, Any]]]:
+    """Each document of the text file with its expectation (several for a JSON Lines file)."""
+    text_path = tc.text_file_for(expected_path)
+    items = list(read_file(text_path))
+    assert items and all(isinstance(i, Document) for i in items), f"{text_path.name} does not read: {items}"
+    documents = [i for i in items if isinstance(i, Document)]
+    expected = tc.expectation_per_document(tc.load_expectation(expected_path), text_path.name)
+    assert sorted(d.identifier for d in documents) == sorted(expected), (
+        f"{expected_path.name} lists {sorted(expected)}, the file holds {[d.identifier for d in documents]}")
+    return [(d, expected[d.identifier]) for d in documents]
+
+
+def labelled(document: Document, problems: list[str], several: bool) -> list[str]:
+    return [f"{document.identifier}: {p}" for p in problems] if several else problems
 
 
 @cache
@@ -66,11 +83,14 @@ def test_corpus_is_large_enough_and_paired() -> None:
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.name.removesuffix(".expected.yaml"))
 def test_expectation_file_is_consistent(expected_path: Path) -> None:
     text_path = tc.text_file_for(expected_path)
-    document = read_text(text_path)
+    units = documents_and_expectations(expected_path)
     notations = known_notations()
-    problems = tc.corpus_problems(tc.load_expectation(expected_path), document.text,
-                                  set(notations) if notations is not None else None,
-                                  raw=text_path.read_text(encoding="utf-8"))
+    problems: list[str] = []
+    for document, expected in units:
+        raw = text_path.read_text(encoding="utf-8") if len(units) == 1 else document.text
+        problems += labelled(document, tc.corpus_problems(
+            expected, document.text, set(notations) if notations is not None else None, raw=raw),
+            len(units) > 1)
     if problems:
         pytest.fail(f"{expected_path.name}:\n  " + "\n  ".join(problems), pytrace=False)
 
@@ -78,12 +98,16 @@ def test_expectation_file_is_consistent(expected_path: Path) -> None:
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.name.removesuffix(".expected.yaml"))
 def test_build_yields_the_expected_facts(expected_path: Path) -> None:
     text_path = tc.text_file_for(expected_path)
-    document = read_text(text_path)
+    units = documents_and_expectations(expected_path)
     graph = build_graph([text_path])
-    result = tc.check_document(graph, tc.load_expectation(expected_path), document.identifier, document.text)
-    if result.problems:
-        notes = ["(not failing) " + note for note in result.notes]
-        pytest.fail(f"{text_path.name}:\n  " + "\n  ".join(result.problems + notes), pytrace=False)
+    problems: list[str] = []
+    notes: list[str] = []
+    for document, expected in units:
+        result = tc.check_document(graph, expected, document.identifier, document.text)
+        problems += labelled(document, result.problems, len(units) > 1)
+        notes += labelled(document, ["(not failing) " + note for note in result.notes], len(units) > 1)
+    if problems:
+        pytest.fail(f"{text_path.name}:\n  " + "\n  ".join(problems + notes), pytrace=False)
 
 
 @pytest.mark.parametrize("pair", tc.same_event_pairs(), ids="+".join)

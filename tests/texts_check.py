@@ -21,6 +21,13 @@ The expectation format is the answer key's (../shared/gold/seeds.yaml), for one 
     not_participants: [names]              never participants of any meeting
     no_meetings: true                      the text holds no meeting at all
 
+A JSON Lines file (NAME.jsonl, one document a line) lists one such expectation per line instead,
+keyed by line number as the reader identifies the documents (NAME.jsonl#2):
+
+    documents:
+      1: {meetings: [...], officials: [...]}
+      2: {no_meetings: true}
+
 `check_document` returns one precise message per wrong fact, and the issues that were linked but
 not expected (reported, not failed: the issue scheme is still growing).
 """
@@ -54,7 +61,7 @@ COUNTRY_ALIASES = {
 }
 MINISTRY_ALIASES = {"defense": {"defense", "defence"}, "defence": {"defense", "defence"}}
 TEXTS_DIR = Path(__file__).parent / "texts"
-TEXT_SUFFIXES = (".md", ".txt", ".html")
+TEXT_SUFFIXES = (".md", ".txt", ".html", ".jsonl")
 
 
 # --- the expectation files --------------------------------------------------------------------
@@ -70,19 +77,28 @@ def load_expectation(path: Path) -> dict[str, Any]:
 
 
 def text_file_for(expected_path: Path) -> Path:
-    """NAME.expected.yaml → NAME.md, NAME.txt or NAME.html, whichever exists."""
+    """NAME.expected.yaml → NAME.md, NAME.txt, NAME.html or NAME.jsonl, whichever exists."""
     stem = expected_path.name.removesuffix(".expected.yaml")
     for suffix in TEXT_SUFFIXES:
         candidate = expected_path.with_name(stem + suffix)
         if candidate.exists():
             return candidate
-    raise FileNotFoundError(f"no {stem}.md, .txt or .html beside {expected_path.name}")
+    raise FileNotFoundError(f"no {stem}.md, .txt, .html or .jsonl beside {expected_path.name}")
+
+
+def expectation_per_document(expected: dict[str, Any], file_name: str) -> dict[str, dict[str, Any]]:
+    """Document identifier → its expectation: a file of one document has one, keyed by the file name;
+    a JSON Lines file lists one per line under `documents:`, keyed "NAME.jsonl#LINE"."""
+    if "documents" not in expected:
+        return {file_name: expected}
+    return {f"{file_name}#{line}": each or {} for line, each in (expected["documents"] or {}).items()}
 
 
 def same_event_pairs() -> list[tuple[str, str]]:
     """("FILE#meeting-id", "FILE#meeting-id") pairs of reports of the same meeting, each pair once."""
     pairs: set[tuple[str, str]] = set()
     for path in expectation_files():
+        # same_event_as is read in files of one document only (not under a JSON Lines `documents:`)
         for meeting in load_expectation(path).get("meetings") or []:
             other = meeting.get("same_event_as")
             if other:

@@ -44,7 +44,11 @@ class Extractor:
             dates = find_dates(text, published=document.published)
         with _timed(result, "meetings"):
             mentions, statements = self.meetings.mentions(text, sentences, officials, document.published)
-            drafts = self.meetings.merge(text, sentences, mentions, statements)
+            speakers = [
+                [m.key for m in officials.in_sentence(i) if self.meetings.eligible(m, officials)]
+                for i in range(len(sentences))
+            ]
+            drafts = self.meetings.merge(text, sentences, mentions, statements, speakers)
             for draft in drafts:
                 meeting = self.meetings.finish(
                     draft, text, sentences, officials, dates, document.published, result.notes

@@ -30,6 +30,7 @@ KIND_WORDS = {
     "TwoPlusTwo": "Two-plus-two consultation",
 }
 _PRONOUN_START = re.compile(r"\s*(?:He|She)\b")
+_BILATERAL_NAME = re.compile(r"\b[A-Z][\w.]*[-–][A-Z][\w.]*(?:\s|$)")
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She)\s+(?:also\s+|then\s+|later\s+)?$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -70,6 +71,7 @@ class MeetingMention:
     planned: bool = False
     name: str | None = None
     refers: bool = False  # "the two ministers": the people of the meeting being reported
+    joined_by_reference: bool = False  # "the ministers agreed to hold ... with A and B"
     recent: list[str] = field(default_factory=list)  # eligible people named just before, latest last
     refer_count: int | None = None
 
@@ -169,7 +171,17 @@ class MeetingFinder:
         kind = trig.kind
         if kind != "TwoPlusTwo" and any(p.search(text, sent_start, e + 60) for p in self.multilateral_cues):
             kind = "Conference"
+        if trig.named and kind == "Conference" and self._bilateral_name(text[max(sent_start, s - 40) : e]):
+            kind = "Meeting"  # "the China-Australia Diplomatic and Strategic Dialogue": two countries' talks
         return TriggerHit(s, e, kind, definite, trig.split, trig.weak, trig.named, trig.bilateral)
+
+    def _bilateral_name(self, name: str) -> bool:
+        for match in _BILATERAL_NAME.finditer(name):
+            sides = re.split(r"[-–]", match.group(0).strip())
+            known = self.country_names | self.country_adjectives
+            if all(side.lower() in known for side in sides):
+                return True
+        return False
 
     def mentions(
         self, text: str, sentences: list[Sentence], officials: Officials, published: date | None
@@ -182,13 +194,13 @@ class MeetingFinder:
         recent: list[str] = []
         for index, sentence in enumerate(sentences):
             s, e = sentence.start_char, sentence.end_char
-            people = [m for m in officials.in_sentence(index) if self._eligible(m, officials)]
+            people = [m for m in officials.in_sentence(index) if self.eligible(m, officials)]
             is_statement = any(p.search(text, s, e) for p in self.lex.statement_cues)
             statement_flags.append((people[0].key if people else "") if is_statement else None)
             hits = self.triggers(text, s, e)
             sentence_mentions: list[MeetingMention] = []
             for hit, assigned in _assign(hits, people):
-                near = (max(s, hit.start - 90), min(e, hit.end + 90))
+                near = (max(s, hit.start - 120), min(e, hit.end + 120))
                 planned = not hit.weak and any(p.search(text, *near) for p in self.lex.planned_cues)
                 mention = MeetingMention(index, hit, planned=planned, segment=(s, e))
                 for person in assigned:
@@ -198,13 +210,15 @@ class MeetingFinder:
                         mention.positions[person.key] = person.start
                 if hit.named:
                     mention.name = text[hit.start : hit.end].strip()
-                pronoun_subject = (
-                    hit is hits[0] and _PRONOUN_START.match(text, s)
-                ) or _PRONOUN_BEFORE.search(text[max(s, hit.start - 30) : hit.start])
-                if previous_subject and pronoun_subject and previous_subject not in mention.participants:
-                    mention.participants.insert(0, previous_subject)
-                    mention.spans[previous_subject] = _trim(text, s, e)
-                    mention.positions[previous_subject] = s
+                at_start = bool(hit is hits[0] and _PRONOUN_START.match(text, s))
+                pronoun = at_start or _PRONOUN_BEFORE.search(text[max(s, hit.start - 30) : hit.start])
+                # "he" is the person named earlier in the sentence, else the previous sentence's subject
+                earlier = [p.key for p in people if p.end <= hit.start]
+                referent = (earlier[0] if earlier and not at_start else None) or previous_subject
+                if pronoun and referent and referent not in mention.participants:
+                    mention.participants.insert(0, referent)
+                    mention.spans[referent] = _trim(text, s, e)
+                    mention.positions[referent] = s
                 sentence_mentions.extend(_split(mention) if hit.split else [mention])
             kept = []
             for mention in _consolidate(sentence_mentions):
@@ -214,6 +228,9 @@ class MeetingFinder:
                 if hit.bilateral and len({officials.persons[k].country for k in mention.participants}) < 2:
                     continue
                 mention.refers = not mention.participants and self._refers_to_participants(text, sentence)
+                mention.joined_by_reference = bool(mention.participants) and self._refers_to_participants(
+                    text, Sentence(0, 0, s, hit.start)
+                )
                 if mention.refers:
                     mention.recent = list(recent)
                     mention.refer_count = _reference_count(text[s:e])
@@ -221,14 +238,15 @@ class MeetingFinder:
             sentence_mentions = kept
             mentions.extend(_consolidate(sentence_mentions))
             if people:
-                previous_subject = people[0].key
+                starts_with_pronoun = bool(_PRONOUN_START.match(text, s))
+                previous_subject = previous_subject if starts_with_pronoun and previous_subject else people[0].key
                 for person in people:
                     if person.key in recent:
                         recent.remove(person.key)
                     recent.append(person.key)
         return mentions, statement_flags
 
-    def _eligible(self, mention: Mention, officials: Officials) -> bool:
+    def eligible(self, mention: Mention, officials: Officials) -> bool:
         person = officials.persons.get(mention.key)
         return bool(
             person
@@ -245,6 +263,7 @@ class MeetingFinder:
         sentences: list[Sentence],
         mentions: list[MeetingMention],
         statement_flags: list[str | None],
+        speakers: list[list[str]] | None = None,
     ) -> list[Draft]:
         self._text = text
         drafts: list[Draft] = []
@@ -266,6 +285,11 @@ class MeetingFinder:
                     current = None  # a statement by someone else ends the meeting's passage
             elif current is None and drafts and self._refers_to_participants(text, sentence):
                 current = drafts[-1]
+            elif current is not None and speakers and speakers[index]:
+                named = set(speakers[index])
+                if not named & set(current.participants):
+                    earlier = next((d for d in reversed(drafts) if named <= set(d.participants)), None)
+                    current = earlier or current  # "Wang Yi stressed ...": back to his meeting
             if current is not None and index not in current.sentences:
                 current.sentences.append(index)
         return drafts
@@ -284,6 +308,14 @@ class MeetingFinder:
             sentence_span = next(iter(current.spans.values()))
             mention.spans = {k: current.spans.get(k, sentence_span) for k in mention.participants}
             mention.positions = {k: mention.segment[0] for k in mention.participants}
+        elif mention.joined_by_reference and current is not None and current.participants:
+            # "The ministers agreed to hold a 2+2 together with A and B": them and A and B
+            span = _trim(self._text, *mention.segment)
+            for key in reversed(current.participants):
+                if key not in mention.participants:
+                    mention.participants.insert(0, key)
+                    mention.spans[key] = span
+                    mention.positions[key] = mention.segment[0]
         elif mention.refers and mention.refer_count and len(mention.recent) >= mention.refer_count:
             mention.participants = mention.recent[-mention.refer_count :]
             span = _trim(self._text, *mention.segment)
@@ -399,7 +431,7 @@ class MeetingFinder:
         officials a report of a conference names, in its passage, attended it."""
         for index in draft.sentences:
             for mention in officials.in_sentence(index):
-                if self._eligible(mention, officials) and mention.key not in draft.participants:
+                if self.eligible(mention, officials) and mention.key not in draft.participants:
                     draft.participants.append(mention.key)
                     draft.spans[mention.key] = _trim(
                         text, sentences[index].start_char, sentences[index].end_char
@@ -431,6 +463,12 @@ class MeetingFinder:
             for d in candidates
             if not self.reporting_re.search(text[max(0, d.start - 30) : d.start]) and d.start not in datelines
         ]
+        if not candidates and draft.principal.sentence > 0:
+            # "The UK and Germany have today signed ... . Healey and Pistorius signed it at ...": the lead's date
+            previous = [x for x in sentences[: draft.principal.sentence] if text[x.start_char : x.end_char].strip()]
+            lead = previous[-1] if previous else sentences[0]
+            candidates = [d for d in dates if lead.start_char <= d.start < lead.end_char and d.start not in datelines
+                          and not self.reporting_re.search(text[max(0, d.start - 30) : d.start])]
         if not candidates:
             return
         best = max(
@@ -542,6 +580,7 @@ class MeetingFinder:
                 [*self.place_re.finditer(text, s, e), *self.visit_re.finditer(text, s, e)],
                 key=lambda m: m.start(),
             )
+            found = []
             for match in matches:
                 place = self._clean_place(match.group("place"))
                 start = match.start("place")
@@ -549,7 +588,9 @@ class MeetingFinder:
                     continue  # "Secretary of State at the Federal Ministry of Defence": a post, not a place
                 end = start + len(place or "")
                 if place and not any(a < end and start < b for a, b in people):
-                    return place
+                    found.append(place)
+            if found:  # "who is in China for the dialogue, in Beijing": the city says more
+                return next((p for p in found if p.lower() not in self.country_names), found[0])
         return None
 
     def _dateline_place(self, text: str) -> str | None:
