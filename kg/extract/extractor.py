@@ -39,7 +39,11 @@ class Extractor:
             sentences = sentences_of(doc)
         with _timed(result, "officials"):
             names = self._model_names(text) if self.ner is not None else []
-            officials = OfficialFinder(self.lex, published=document.published).find(doc, sentences, names)
+            home_country, home_ministry = self._home(document)
+            finder = OfficialFinder(
+                self.lex, published=document.published, home_country=home_country, home_ministry=home_ministry
+            )
+            officials = finder.find(doc, sentences, names)
         with _timed(result, "dates"):
             dates = find_dates(text, published=document.published)
         with _timed(result, "meetings"):
@@ -63,6 +67,28 @@ class Extractor:
         ]
         result.notes = [f"{document.identifier}: {note}" for note in result.notes]
         return result
+
+    def _home(self, document: Document) -> tuple[str | None, str | None]:
+        """The country, and the ministry of it, named in the document's source ("Press Information
+        Bureau, Ministry of Defence, India"), when exactly one country is."""
+        if not document.source:
+            return None, None
+        source = self.lex.nlp.make_doc(document.source)
+        found = {
+            self.lex.country_labels[int(source.vocab.strings[m])]
+            for m, _, _ in self.lex.country_matcher(source)
+        }
+        if len(found) != 1:
+            return None, None
+        country = found.pop()
+        ministries = sorted(
+            {
+                iri
+                for _, _, iri in self.lex.ministry_matcher(source)
+                if self.lex.reference.ministries[iri].country == country
+            }
+        )
+        return country, ministries[0] if len(ministries) == 1 else None
 
     def _model_names(self, text: str) -> list[tuple[int, int]]:
         """Person names found by the user's statistical model: one more source of names."""

@@ -126,7 +126,7 @@ class MeetingFinder:
         self.multilateral_cues = [re.compile(p) for p in meetings.get("multilateral_cues", [])]
         self.dateline_re = re.compile(meetings.get("dateline", r"$^"))
         self.visit_re = re.compile(
-            r"\b(?:visit(?:s|ed)?|travel(?:s|led|ling|ed)? to|arriv(?:e|es|ed|ing) in|fl(?:y|ew|ies) to)\s+"
+            r"\b(?:(?:was|were|is|are) visiting|visit(?:s|ed)?|travel(?:s|led|ling|ed)? to|arriv(?:e|es|ed|ing) in|fl(?:y|ew|ies) to)\s+"
             r"(?:the\s+)?(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:of\s+)?[A-Z][\w’'.\-]*)*)"
         )
         self.topic_skip_after = [re.compile(p) for p in meetings.get("country_topic_skip_after", [])]
@@ -239,7 +239,9 @@ class MeetingFinder:
             mentions.extend(_consolidate(sentence_mentions))
             if people:
                 starts_with_pronoun = bool(_PRONOUN_START.match(text, s))
-                previous_subject = previous_subject if starts_with_pronoun and previous_subject else people[0].key
+                previous_subject = (
+                    previous_subject if starts_with_pronoun and previous_subject else people[0].key
+                )
                 for person in people:
                     if person.key in recent:
                         recent.remove(person.key)
@@ -337,7 +339,10 @@ class MeetingFinder:
         people = set(mention.participants)
         trigger = mention.trigger
         if not people:
-            return current if current is not None and _compatible(current.kind, trigger) else None
+            if current is None or not _compatible(current.kind, trigger):
+                return None
+            # "The next meeting will be held in Manila" is not the meeting just reported
+            return None if mention.planned and not current.principal.planned else current
         candidates = ([current] if current is not None else []) + [
             d for d in reversed(drafts) if d is not current
         ]
@@ -465,10 +470,17 @@ class MeetingFinder:
         ]
         if not candidates and draft.principal.sentence > 0:
             # "The UK and Germany have today signed ... . Healey and Pistorius signed it at ...": the lead's date
-            previous = [x for x in sentences[: draft.principal.sentence] if text[x.start_char : x.end_char].strip()]
+            previous = [
+                x for x in sentences[: draft.principal.sentence] if text[x.start_char : x.end_char].strip()
+            ]
             lead = previous[-1] if previous else sentences[0]
-            candidates = [d for d in dates if lead.start_char <= d.start < lead.end_char and d.start not in datelines
-                          and not self.reporting_re.search(text[max(0, d.start - 30) : d.start])]
+            candidates = [
+                d
+                for d in dates
+                if lead.start_char <= d.start < lead.end_char
+                and d.start not in datelines
+                and not self.reporting_re.search(text[max(0, d.start - 30) : d.start])
+            ]
         if not candidates:
             return
         best = max(

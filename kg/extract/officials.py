@@ -51,6 +51,9 @@ ROLE_FAMILIES = {
 }
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
 _WORD = rf"(?:[{_UPPER}][\w'\-]*|[{_UPPER}]\.)"
+_COMPLEMENT = re.compile(
+    rf"\s+(?:for|of)\s+(?:the\s+)?[{_UPPER}][\w'-]*(?:\s+(?:and|of|for|the|&)?\s*[{_UPPER}][\w'-]*)*(?=\s*,)"
+)
 ORGANISATION_WORDS = frozenset(
     {
         "Navy",
@@ -105,9 +108,20 @@ def _norm_name(text: str) -> str:
 class OfficialFinder:
     """Finds the officials of one document; keyword-only settings come from the lexicon data."""
 
-    def __init__(self, lex: Lexicon, *, published: date | None = None) -> None:
+    def __init__(
+        self,
+        lex: Lexicon,
+        *,
+        published: date | None = None,
+        home_country: str | None = None,
+        home_ministry: str | None = None,
+    ) -> None:
         self.lex = lex
         self.published = published
+        self.home_ministry = home_ministry
+        # The country whose government published the text: an unlisted official it names without a
+        # nationality ("Defence Secretary Dr Ajay Kumar" in an Indian release) serves it.
+        self.home_country = home_country
         self.name_index = _cached_name_index(lex)
         particles = "|".join(sorted(map(re.escape, lex.particles), key=len, reverse=True))
         self.name_re = re.compile(
@@ -218,6 +232,18 @@ class OfficialFinder:
         ministry, ministry_end = _ministry_after(doc, last.end, ministries)
         ministry = ministry or left_ministry
         after_title = ministry_end if ministry_end is not None else last.end_char
+        complement = _COMPLEMENT.match(_text_of(doc), after_title)
+        if complement and ministry_end is None:
+            # "Deputy Secretary for Strategy and Policy, Halvard ...": the post's remit is part of the title
+            after_title = complement.end()
+            title_text += complement.group(0)
+            if info.ministry_kind is None:
+                kind = (
+                    "defence"
+                    if re.search(r"Defen[cs]e", complement.group(0))
+                    else ("foreign" if "Foreign" in complement.group(0) else None)
+                )
+                info = replace(info, ministry_kind=kind) if kind else info
         name_start, name_end, name = self._name_after(_text_of(doc), after_title)
         if name is None:
             name_start, name_end, name = self._name_before(_text_of(doc), sent_start, left_char)
@@ -232,8 +258,9 @@ class OfficialFinder:
         )
         if ministry and not country:
             country = self.lex.reference.ministries[ministry].country
-        if country is None and len(info.countries) == 1:
-            country = next(iter(info.countries))
+        hint = next(iter(info.countries)) if country is None and len(info.countries) == 1 else None
+        if country is None and hint is not None and (not self.home_country or self._names_listed(name, hint)):
+            country = hint  # a title one country uses, and no home country or a listed holder of it
         post_role = self.lex.post_roles.get((title_text.lower().removeprefix("acting "), country or ""))
         if (
             post_role and post_role != info.role
@@ -317,6 +344,8 @@ class OfficialFinder:
                 "the",
                 "’s",
                 "'s",
+                "'",
+                "’",
                 "-",
                 "his",
                 "her",
@@ -392,6 +421,16 @@ class OfficialFinder:
         return None
 
     # ----- resolution ---------------------------------------------------------------------------
+    def _names_listed(self, name: str, country: str) -> bool:
+        given, family = self._split_name(name, country)
+        return bool(
+            self.name_index.get(_norm_name(name))
+            or any(
+                self.lex.reference.officials[c].country == country
+                for c in self.lex.by_family.get(family.lower(), [])
+            )
+        )
+
     def _resolve(
         self,
         name: str,
@@ -417,6 +456,9 @@ class OfficialFinder:
                 country=official.country,
             )
         else:
+            country = country or self.home_country
+            if ministry is None and info.ministry_kind is None and country and country == self.home_country:
+                ministry = self.home_ministry  # an unlisted official of the ministry that published the text
             key = self._new_key(given, family, country)
             person = Person(
                 key=key,
