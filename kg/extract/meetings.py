@@ -125,10 +125,7 @@ class MeetingFinder:
         self.title_before_re = re.compile(meetings.get("title_before_place", r"$^"))
         self.multilateral_cues = [re.compile(p) for p in meetings.get("multilateral_cues", [])]
         self.dateline_re = re.compile(meetings.get("dateline", r"$^"))
-        self.visit_re = re.compile(
-            r"\b(?:(?:was|were|is|are) visiting|visit(?:s|ed)?|travel(?:s|led|ling|ed)? to|arriv(?:e|es|ed|ing) in|fl(?:y|ew|ies) to)\s+"
-            r"(?:the\s+)?(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:of\s+)?[A-Z][\w’'.\-]*)*)"
-        )
+        self.visit_re = re.compile(data.get("visit_pattern", r"$^"))
         self.topic_skip_after = [re.compile(p) for p in meetings.get("country_topic_skip_after", [])]
         self.topic_skip_before = [re.compile(p) for p in meetings.get("country_topic_skip_before", [])]
         self.country_names = frozenset(
@@ -469,7 +466,7 @@ class MeetingFinder:
             if not self.reporting_re.search(text[max(0, d.start - 30) : d.start]) and d.start not in datelines
         ]
         if not candidates and draft.principal.sentence > 0:
-            # "The UK and Germany have today signed ... . Healey and Pistorius signed it at ...": the lead's date
+            # "The UK and Germany have today signed ... . Healey and Pistorius signed it": the lead's date
             previous = [
                 x for x in sentences[: draft.principal.sentence] if text[x.start_char : x.end_char].strip()
             ]

@@ -422,7 +422,7 @@ class OfficialFinder:
 
     # ----- resolution ---------------------------------------------------------------------------
     def _names_listed(self, name: str, country: str) -> bool:
-        given, family = self._split_name(name, country)
+        _given, family = self._split_name(name, country)
         return bool(
             self.name_index.get(_norm_name(name))
             or any(
