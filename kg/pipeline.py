@@ -36,20 +36,58 @@ Progress = Callable[[int], None]
 
 @dataclass
 class BuildResult:
-    """What a build produced: the merged graph, the per-document dataset, and the counts."""
+    """What a build produced: one graph per document, the reference data they use, and the counts.
 
-    graph: Graph  # everything merged (graph.ttl)
-    dataset: Dataset  # one named graph per document + reference (graph.trig)
+    `graph` (everything merged, graph.ttl) and `dataset` (one named graph per document plus the
+    reference data, graph.trig) are made from them when first asked for: copying every triple
+    into rdflib graphs costs more than the mapping itself on large builds."""
+
+    document_graphs: dict[URIRef, Graph] = field(default_factory=dict)
+    reference: Graph = field(default_factory=Graph)  # the slice of reference data the documents use
     documents_read: int = 0
     documents_failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     meetings: int = 0
     officials: int = 0
     violations: int = 0
     warnings: list[str] = field(default_factory=list)  # build report lines (e.g. dates that cannot be right)
-    document_graphs: dict[URIRef, Graph] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     validation_text: str = ""
     skipped: list[str] = field(default_factory=list)  # unchanged documents a store already held
+
+    _graph: Graph | None = None
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            merged = new_graph()
+            for iri in sorted(self.document_graphs):
+                merged += self.document_graphs[iri]
+            merged += self.reference
+            self._graph = merged
+        return self._graph
+
+    @property
+    def dataset(self) -> Dataset:
+        dataset = Dataset()
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace)
+        for iri in sorted(self.document_graphs):
+            dataset.graph(iri).__iadd__(self.document_graphs[iri])
+        dataset.graph(REFERENCE_GRAPH).__iadd__(self.reference)
+        return dataset
+
+    def nquads(self) -> str:
+        """Every document graph and the reference graph as N-Quads, without copying triples."""
+        parts = []
+        for name, graph in [*sorted(self.document_graphs.items()), (REFERENCE_GRAPH, self.reference)]:
+            suffix = f" <{name}> .\n"
+            parts += [line[:-2] + suffix for line in graph.serialize(format="nt").splitlines() if line]
+        return "".join(parts)
+
+    def ntriples(self) -> str:
+        lines = {line for g in [*self.document_graphs.values(), self.reference]
+                 for line in g.serialize(format="nt").splitlines() if line}
+        return "\n".join(sorted(lines)) + "\n"
 
     def summary(self) -> str:
         failed = len(self.documents_failed)
@@ -165,9 +203,13 @@ def build(
             seconds[f"extract.{stage}"] = seconds.get(f"extract.{stage}", 0.0) + value
     result = assemble(extractions, failures, seconds)
     if validate:
+        t0 = time.perf_counter()
         _validate(result)
+        seconds["validate"] = time.perf_counter() - t0
     if out_dir is not None:
+        t0 = time.perf_counter()
         write_outputs(result, Path(out_dir))
+        seconds["write"] = time.perf_counter() - t0
     result.seconds = seconds
     return result
 
@@ -198,30 +240,19 @@ def assemble(
             graph += doc_graphs[iri]  # the same text twice: one document
         doc_graphs[iri] = graph
     subset = reference_subset(reference, used_references(doc_graphs.values()))
-    merged = new_graph()
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    for iri in sorted(doc_graphs):
-        merged += doc_graphs[iri]
-        named = dataset.graph(iri)
-        named += doc_graphs[iri]
-    merged += subset
-    dataset.graph(REFERENCE_GRAPH).__iadd__(subset)
     seconds["map"] = time.perf_counter() - t0
     meetings = {node.iri for node in ids.meetings.values()}
     officials = {ids.person(k) for x in extractions for m in x.meetings for k in m.participants}
     officials |= {ids.person(p.key) for x in extractions for p in x.persons if p.official}
     warnings = [note for x in extractions for note in x.notes]
     return BuildResult(
-        graph=merged,
-        dataset=dataset,
+        document_graphs=doc_graphs,
+        reference=subset,
         documents_read=len(extractions),
         documents_failed=failures,
         meetings=len(meetings),
         officials=len(officials),
         warnings=warnings,
-        document_graphs=doc_graphs,
     )
 
 
@@ -348,8 +379,8 @@ def write_outputs(result: BuildResult, out: Path) -> list[Path]:
     """graph.ttl, graph.trig, validation.txt/.ttl, build-report.txt; each written whole or not at all."""
     out.mkdir(parents=True, exist_ok=True)
     written = [
-        _atomic_write(out / "graph.ttl", serialize(result.graph.serialize(format="nt"), "turtle")),
-        _atomic_write(out / "graph.trig", serialize(result.dataset.serialize(format="nquads"), "trig")),
+        _atomic_write(out / "graph.ttl", serialize(result.ntriples(), "turtle")),
+        _atomic_write(out / "graph.trig", serialize(result.nquads(), "trig")),
     ]
     return written + _write_reports(result, out)
 
