@@ -183,8 +183,14 @@ def _meeting(
         g.add((iri, RDO.location, place))
         g.add((place, RDF.type, RDO.Place))
         g.add((place, RDFS.label, Literal(meeting.location)))
-    for issue in meeting.issues:
+    for issue, passage in meeting.issues.items():
         g.add((iri, RDO.discusses, URIRef(issue)))
+        discussion = URIRef(f"{iri}/discussion/{issue.rsplit('/', 1)[-1]}/{x.sha256[:8]}")
+        g.add((discussion, RDF.type, RDO.Discussion))
+        g.add((discussion, RDO.meeting, iri))
+        g.add((discussion, RDO.issue, URIRef(issue)))
+        g.add((discussion, RDO.evidence, _evidence(g, doc, x, passage)))
+        g.add((discussion, PROV.wasDerivedFrom, doc))
     for r in meeting.reaffirmations:
         article = URIRef(r.article_iri)
         g.add((iri, RDO.reaffirms, article))
