@@ -122,6 +122,9 @@ class MeetingFinder:
         self.context_re = re.compile(meetings.get("context_cues", r"$^"))
         self.reporting_re = re.compile(meetings.get("reporting_date_before", r"$^"))
         self.trigger_gate = re.compile(meetings.get("trigger_gate", "."))
+        # One pattern for each list of cues: a sentence is searched once, not once per cue
+        self.statement_re = _union(lex.statement_cues)
+        self.planned_re = _union(lex.planned_cues)
         self.title_before_re = re.compile(meetings.get("title_before_place", r"$^"))
         self.multilateral_cues = [re.compile(p) for p in meetings.get("multilateral_cues", [])]
         self.dateline_re = re.compile(meetings.get("dateline", r"$^"))
@@ -140,7 +143,7 @@ class MeetingFinder:
         if not self.trigger_gate.search(text, start, end):
             return []
         hits: list[TriggerHit] = []
-        statements = [m.span() for p in self.lex.statement_cues for m in p.finditer(text, start, end)]
+        statements = [m.span() for m in self.statement_re.finditer(text, start, end)]
         for trig in self.lex.triggers:
             for match in trig.regex.finditer(text, start, end):
                 s, e = match.span()
@@ -192,13 +195,13 @@ class MeetingFinder:
         for index, sentence in enumerate(sentences):
             s, e = sentence.start_char, sentence.end_char
             people = [m for m in officials.in_sentence(index) if self.eligible(m, officials)]
-            is_statement = any(p.search(text, s, e) for p in self.lex.statement_cues)
+            is_statement = self.statement_re.search(text, s, e) is not None
             statement_flags.append((people[0].key if people else "") if is_statement else None)
             hits = self.triggers(text, s, e)
             sentence_mentions: list[MeetingMention] = []
             for hit, assigned in _assign(hits, people):
                 near = (max(s, hit.start - 120), min(e, hit.end + 120))
-                planned = not hit.weak and any(p.search(text, *near) for p in self.lex.planned_cues)
+                planned = not hit.weak and self.planned_re.search(text, *near) is not None
                 mention = MeetingMention(index, hit, planned=planned, segment=(s, e))
                 for person in assigned:
                     if person.key not in mention.participants:
@@ -295,9 +298,10 @@ class MeetingFinder:
 
     def _refers_to_participants(self, text: str, sentence: Sentence) -> bool:
         """'The two ministers', 'both sides' (but not 'the ministers of Japan, Australia and India')."""
+        passage = text[sentence.start_char : sentence.end_char]  # a slice, so that "^" is its start
         for pattern in self.lex.participant_references:
-            for match in pattern.finditer(text, sentence.start_char, sentence.end_char):
-                if not re.match(r"\s+(?:of|from)\b", text[match.end() : match.end() + 6]):
+            for match in pattern.finditer(passage):
+                if not re.match(r"\s+(?:of|from)\b", passage[match.end() : match.end() + 6]):
                     return True
         return False
 
@@ -706,6 +710,10 @@ class MeetingFinder:
         meeting.reaffirmations.append(
             Reaffirmation(treaty_iri, treaty.key, article.iri, number, stance, evidence, applies)
         )
+
+
+def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE) if patterns else re.compile("$^")
 
 
 def _longest_first(hits: list[TriggerHit]) -> list[TriggerHit]:
