@@ -713,7 +713,9 @@ class MeetingFinder:
 
 
 def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE) if patterns else re.compile("$^")
+    if not patterns:
+        return re.compile("$^")
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
 
 
 def _longest_first(hits: list[TriggerHit]) -> list[TriggerHit]:
