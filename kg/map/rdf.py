@@ -34,8 +34,12 @@ KIND_LABELS = {
 }
 
 
-def new_graph() -> Graph:
-    graph = Graph()
+def new_graph(*, prefixes: bool = True) -> Graph:
+    """A graph; with `prefixes`, the project's prefixes bound (per-document graphs skip them: a
+    namespace manager per graph costs more memory than the graph's triples)."""
+    graph = Graph(bind_namespaces="none")
+    if not prefixes:
+        return graph
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     graph.bind("skos", SKOS)
@@ -45,7 +49,7 @@ def new_graph() -> Graph:
 
 def document_graph(x: DocExtraction, index: int, ids: Identities, names: dict[URIRef, str]) -> Graph:
     """Every fact one document states, with the IRIs merging gave its people and meetings."""
-    g = new_graph()
+    g = new_graph(prefixes=False)
     doc = document_iri(x.sha256)
     _document(g, doc, x)
     for person in x.persons:
