@@ -19,6 +19,7 @@ from typing import Any
 
 SAMPLE_S = 0.2
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+MEMORY_LIMIT_KB = int(os.sysconf("SC_PHYS_PAGES") * PAGE_KB * 0.75)
 
 
 @dataclass
@@ -31,10 +32,11 @@ class Measurement:
     timed_out: bool
     stdout: str
     stderr: str
+    memory_exceeded: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out
+        return self.returncode == 0 and not self.timed_out and not self.memory_exceeded
 
     def summary(self) -> dict[str, Any]:
         """The figures, without the (possibly long) output."""
@@ -47,13 +49,14 @@ class Measurement:
 def run_measured(
     command: Sequence[str], *, timeout_s: float, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> Measurement:
-    """Run `command` to completion or until `timeout_s`, then kill its whole process group."""
+    """Run `command` to completion, or kill its whole process group at `timeout_s` or when it
+    holds more than MEMORY_LIMIT_KB (the machine is shared: a 100k build must not swap it dead)."""
     with open(os.devnull, "rb") as stdin, _capture() as out, _capture() as err:
         start = time.perf_counter()
         process = subprocess.Popen(
             list(command), stdin=stdin, stdout=out, stderr=err, cwd=cwd, env=env, start_new_session=True
         )
-        status, rusage, tree_peak_kb, timed_out = _wait(process, start + timeout_s)
+        status, rusage, tree_peak_kb, timed_out, too_big = _wait(process, start + timeout_s)
         wall = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
@@ -68,6 +71,7 @@ def run_measured(
         timed_out,
         stdout,
         stderr,
+        too_big,
     )
 
 
@@ -77,18 +81,20 @@ def _capture() -> Any:
     return tempfile.TemporaryFile()
 
 
-def _wait(process: subprocess.Popen[bytes], deadline: float) -> tuple[int, Any, int, bool]:
+def _wait(process: subprocess.Popen[bytes], deadline: float) -> tuple[int, Any, int, bool, bool]:
     tree_peak_kb = 0
-    timed_out = False
+    timed_out = too_big = False
     while True:
         pid, status, rusage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
-            return status, rusage, tree_peak_kb, timed_out
+            return status, rusage, tree_peak_kb, timed_out, too_big
         tree_peak_kb = max(tree_peak_kb, tree_rss_kb(process.pid))
-        if not timed_out and time.perf_counter() > deadline:
-            timed_out = True
-            _kill_group(process.pid)
+        if not (timed_out or too_big):
+            timed_out = time.perf_counter() > deadline
+            too_big = tree_peak_kb > MEMORY_LIMIT_KB
+            if timed_out or too_big:
+                _kill_group(process.pid)
         time.sleep(SAMPLE_S)  # a harness poll, not a test: sampling must not eat the measured CPU
 
 

@@ -71,7 +71,8 @@ class MeetingMention:
     planned: bool = False
     name: str | None = None
     refers: bool = False  # "the two ministers": the people of the meeting being reported
-    joined_by_reference: bool = False  # "the ministers agreed to hold ... with A and B"
+    joined_by_reference: bool = False
+    when: DateMention | None = None  # the first date the sentence gives  # "the ministers agreed to hold ... with A and B"
     recent: list[str] = field(default_factory=list)  # eligible people named just before, latest last
     refer_count: int | None = None
 
@@ -184,7 +185,12 @@ class MeetingFinder:
         return False
 
     def mentions(
-        self, text: str, sentences: list[Sentence], officials: Officials, published: date | None
+        self,
+        text: str,
+        sentences: list[Sentence],
+        officials: Officials,
+        published: date | None,
+        dates: list[DateMention] | None = None,
     ) -> tuple[list[MeetingMention], list[str | None]]:
         """All meeting mentions, and for each sentence that reports a statement to the press, who
         speaks (the first official named; "" when none is), None for other sentences."""
@@ -203,6 +209,7 @@ class MeetingFinder:
                 near = (max(s, hit.start - 120), min(e, hit.end + 120))
                 planned = not hit.weak and self.planned_re.search(text, *near) is not None
                 mention = MeetingMention(index, hit, planned=planned, segment=(s, e))
+                mention.when = next((d for d in dates or [] if s <= d.start < e), None)
                 for person in assigned:
                     if person.key not in mention.participants:
                         mention.participants.append(person.key)
@@ -351,7 +358,7 @@ class MeetingFinder:
             if not _compatible(draft.kind, trigger):
                 continue
             is_current = draft is current
-            same_status = draft.principal.planned == mention.planned
+            same_status = draft.principal.planned == mention.planned and not _dates_conflict(mention, draft)
             if (
                 is_current
                 and people <= set(draft.participants)
@@ -710,6 +717,19 @@ class MeetingFinder:
         meeting.reaffirmations.append(
             Reaffirmation(treaty_iri, treaty.key, article.iri, number, stance, evidence, applies)
         )
+
+
+def _dates_conflict(mention: MeetingMention, draft: Draft) -> bool:
+    """ "Last year, the two ministers met in Seoul": another meeting than today's, same people."""
+    ours = mention.when
+    theirs = next((m.when for m in draft.mentions if m.when is not None), None)
+    if ours is None or theirs is None:
+        return False
+    if ours.date is not None and theirs.date is not None:
+        return ours.date != theirs.date
+    if ours.vague or theirs.vague:
+        return ours.vague != theirs.vague or ours.text.strip().lower() != theirs.text.strip().lower()
+    return (ours.month, ours.day) != (theirs.month, theirs.day) and None not in (ours.day, theirs.day)
 
 
 def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
