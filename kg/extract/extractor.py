@@ -47,7 +47,8 @@ class Extractor:
         with _timed(result, "dates"):
             dates = find_dates(text, published=document.published)
         with _timed(result, "meetings"):
-            mentions, statements = self.meetings.mentions(text, sentences, officials, document.published, dates)
+            published = document.published
+            mentions, statements = self.meetings.mentions(text, sentences, officials, published, dates)
             speakers = [
                 [m.key for m in officials.in_sentence(i) if self.meetings.eligible(m, officials)]
                 for i in range(len(sentences))

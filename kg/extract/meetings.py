@@ -71,8 +71,8 @@ class MeetingMention:
     planned: bool = False
     name: str | None = None
     refers: bool = False  # "the two ministers": the people of the meeting being reported
-    joined_by_reference: bool = False
-    when: DateMention | None = None  # the first date the sentence gives  # "the ministers agreed to hold ... with A and B"
+    joined_by_reference: bool = False  # "the ministers agreed to hold ... with A and B"
+    when: DateMention | None = None  # the first date the sentence gives
     recent: list[str] = field(default_factory=list)  # eligible people named just before, latest last
     refer_count: int | None = None
 
@@ -729,7 +729,9 @@ def _dates_conflict(mention: MeetingMention, draft: Draft) -> bool:
         return ours.date != theirs.date
     if ours.vague or theirs.vague:
         return ours.vague != theirs.vague or ours.text.strip().lower() != theirs.text.strip().lower()
-    return (ours.month, ours.day) != (theirs.month, theirs.day) and None not in (ours.day, theirs.day)
+    # compare only what both say: "on the 14th" agrees with "14 March"
+    return any(a is not None and b is not None and a != b
+               for a, b in ((ours.year, theirs.year), (ours.month, theirs.month), (ours.day, theirs.day)))
 
 
 def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
