@@ -430,8 +430,8 @@ class MeetingFinder:
         meeting.location = self._location(draft, text, sentences, officials)
         if meeting.location is None and draft.context is not None:
             meeting.location = self._location(draft.context, text, sentences, officials)
-        if meeting.location is None:
-            meeting.location = self._dateline_place(text)
+        if meeting.location is None and meeting.kind not in ("TelephoneTalk", "VideoConference"):
+            meeting.location = self._dateline_place(text)  # a call is not held where the report was filed
         self._set_issues(meeting, draft, text, sentences)
         self._set_implied_issues(meeting, officials)
         self._set_reaffirmations(meeting, draft, text, sentences, officials)
