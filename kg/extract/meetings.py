@@ -283,9 +283,14 @@ class MeetingFinder:
         for index, sentence in enumerate(sentences):
             here = by_sentence.get(index, [])
             if here:
+                before = current
                 for mention in here:
                     current = self._place(mention, current, drafts)
-                if current is not None and all(m.trigger.weak for m in current.mentions):
+                if before is not None and before is not current and index not in before.sentences and any(
+                    m.planned and (m.refers or m.joined_by_reference) for m in here
+                ):
+                    before.sentences.append(index)  # "they welcomed X and agreed to hold the next ..."
+                if current is not None and all(m.trigger.weak and m.trigger.bilateral for m in current.mentions):
                     current.sentences.append(index)
                     current = None  # "A and B agreed ...": that sentence, not what follows
             elif statement_flags[index] is not None:
