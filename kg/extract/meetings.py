@@ -286,9 +286,8 @@ class MeetingFinder:
                 before = current
                 for mention in here:
                     current = self._place(mention, current, drafts)
-                if before is not None and before is not current and index not in before.sentences and any(
-                    m.planned and (m.refers or m.joined_by_reference) for m in here
-                ):
+                agreed_next = any(m.planned and (m.refers or m.joined_by_reference) for m in here)
+                if agreed_next and before is not None and before is not current and index not in before.sentences:
                     before.sentences.append(index)  # "they welcomed X and agreed to hold the next ..."
                 if current is not None and all(m.trigger.weak and m.trigger.bilateral for m in current.mentions):
                     current.sentences.append(index)
