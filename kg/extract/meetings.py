@@ -286,10 +286,15 @@ class MeetingFinder:
                 before = current
                 for mention in here:
                     current = self._place(mention, current, drafts)
+                # "they welcomed X and agreed to hold the next ...": X is the current meeting's
                 agreed_next = any(m.planned and (m.refers or m.joined_by_reference) for m in here)
-                if agreed_next and before is not None and before is not current and index not in before.sentences:
-                    before.sentences.append(index)  # "they welcomed X and agreed to hold the next ..."
-                if current is not None and all(m.trigger.weak and m.trigger.bilateral for m in current.mentions):
+                if agreed_next and before is not None and before is not current:
+                    if index not in before.sentences:
+                        before.sentences.append(index)
+                only_agreed = current is not None and all(
+                    m.trigger.weak and m.trigger.bilateral for m in current.mentions
+                )
+                if current is not None and only_agreed:
                     current.sentences.append(index)
                     current = None  # "A and B agreed ...": that sentence, not what follows
             elif statement_flags[index] is not None:
@@ -734,8 +739,10 @@ def _dates_conflict(mention: MeetingMention, draft: Draft) -> bool:
     if ours.vague or theirs.vague:
         return ours.vague != theirs.vague or ours.text.strip().lower() != theirs.text.strip().lower()
     # compare only what both say: "on the 14th" agrees with "14 March"
-    return any(a is not None and b is not None and a != b
-               for a, b in ((ours.year, theirs.year), (ours.month, theirs.month), (ours.day, theirs.day)))
+    return any(
+        a is not None and b is not None and a != b
+        for a, b in ((ours.year, theirs.year), (ours.month, theirs.month), (ours.day, theirs.day))
+    )
 
 
 def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
