@@ -288,9 +288,9 @@ class MeetingFinder:
                     current = self._place(mention, current, drafts)
                 # "they welcomed X and agreed to hold the next ...": X is the current meeting's
                 agreed_next = any(m.planned and (m.refers or m.joined_by_reference) for m in here)
-                if agreed_next and before is not None and before is not current:
-                    if index not in before.sentences:
-                        before.sentences.append(index)
+                keeps_sentence = before is not None and before is not current and index not in before.sentences
+                if agreed_next and before is not None and keeps_sentence:
+                    before.sentences.append(index)
                 only_agreed = current is not None and all(
                     m.trigger.weak and m.trigger.bilateral for m in current.mentions
                 )
