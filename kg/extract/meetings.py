@@ -288,7 +288,8 @@ class MeetingFinder:
                     current = self._place(mention, current, drafts)
                 # "they welcomed X and agreed to hold the next ...": X is the current meeting's
                 agreed_next = any(m.planned and (m.refers or m.joined_by_reference) for m in here)
-                keeps_sentence = before is not None and before is not current and index not in before.sentences
+                moved_on = before is not None and before is not current
+                keeps_sentence = moved_on and before is not None and index not in before.sentences
                 if agreed_next and before is not None and keeps_sentence:
                     before.sentences.append(index)
                 only_agreed = current is not None and all(
