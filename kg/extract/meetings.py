@@ -236,8 +236,11 @@ class MeetingFinder:
                     continue
                 mention.refers = not mention.participants and self._refers_to_participants(text, sentence)
                 mention.joined_by_reference = bool(mention.participants) and self._refers_to_participants(
-                    text, Sentence(0, 0, s, hit.start)
+                    text, sentence
                 )
+                if not mention.planned and not hit.weak:  # the trigger may have changed in consolidation
+                    near = (max(s, hit.start - 120), min(e, hit.end + 120))
+                    mention.planned = self.planned_re.search(text, *near) is not None
                 if mention.refers:
                     mention.recent = list(recent)
                     mention.refer_count = _reference_count(text[s:e])
@@ -383,7 +386,12 @@ class MeetingFinder:
                 and (is_current or trigger.definite)
             ):
                 return draft
-            if trigger.definite and same_status and (is_current or people & set(draft.participants)):
+            # "the meeting" continues it; "the 2+2 Ministerial Meeting" with more people is another one
+            adds_people = not people <= set(draft.participants)
+            other_kind = trigger.kind not in ("Meeting", draft.kind)
+            if trigger.definite and same_status and (is_current or people & set(draft.participants)) and not (
+                adds_people and other_kind
+            ):
                 return draft
             if set(draft.participants) == people and same_status:
                 return draft
@@ -785,13 +793,13 @@ def _consolidate(mentions: list[MeetingMention]) -> list[MeetingMention]:
                 r
                 for r in result
                 if r.participants
-                and not r.trigger.split
+                and not (r.trigger.split and len(r.participants) > 2)
                 and _compatible(r.trigger.kind, mention.trigger)
                 and (len(mention.participants) < 2 or len(r.participants) < 2)
             ),
             None,
         )
-        if host is None or mention.trigger.split:
+        if host is None or (mention.trigger.split and len(mention.participants) > 1):
             result.append(mention)
             continue
         for key in mention.participants:
