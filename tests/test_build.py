@@ -150,3 +150,16 @@ def test_an_interrupted_write_leaves_no_half_file(tmp_path: Path, monkeypatch: p
         build([SEEDS], tmp_path, validate=False)
     assert (tmp_path / "graph.ttl").read_bytes() == before
     assert not list(tmp_path.glob(".*.tmp-*"))
+
+
+def test_large_graphs_are_checked_on_oxigraph_and_faults_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "LARGE_GRAPH", 0)
+    result = build([GOLDEN / "au-ph-call.md"], validate=True)
+    assert result.violations == 0 and "checked on Oxigraph" in result.validation_text
+    (graph,) = result.document_graphs.values()
+    meeting = next(graph.subjects(RDO.participant, None))
+    graph.remove((meeting, RDO.evidence, None))  # a meeting without evidence
+    pipeline._validate(result)
+    assert result.violations >= 1 and str(meeting) in result.validation_text
