@@ -269,11 +269,11 @@ def _reuse_stored_meetings(ids: Identities, extractions: list[DocExtraction], kn
             node.iri = URIRef(stored)
 
 
-def _names(extractions: list[DocExtraction], ids: object, reference: Graph) -> dict[URIRef, str]:
+def _names(extractions: list[DocExtraction], ids: Identities, reference: Graph) -> dict[URIRef, str]:
     names: dict[URIRef, str] = {}
     for x in extractions:
         for person in x.persons:
-            iri = ids.person(person.key)  # type: ignore[attr-defined]
+            iri = ids.person(person.key)
             label = reference.value(iri, RDFS.label) if person.ref_iri else None
             names.setdefault(iri, str(label) if label else person.name)
     return names

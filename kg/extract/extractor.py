@@ -47,8 +47,7 @@ class Extractor:
         with _timed(result, "dates"):
             dates = find_dates(text, published=document.published)
         with _timed(result, "meetings"):
-            published = document.published
-            mentions, statements = self.meetings.mentions(text, sentences, officials, published, dates)
+            mentions, statements = self.meetings.mentions(text, sentences, officials, dates)
             speakers = [
                 [m.key for m in officials.in_sentence(i) if self.meetings.eligible(m, officials)]
                 for i in range(len(sentences))

@@ -22,13 +22,6 @@ from kg.extract.officials import Mention, Officials
 from kg.extract.treaties import TreatyFinder
 
 KIND_PRIORITY = ("Meeting", "Conference", "VideoConference", "TelephoneTalk", "TwoPlusTwo")
-KIND_WORDS = {
-    "Meeting": "Meeting",
-    "TelephoneTalk": "Telephone talk",
-    "VideoConference": "Video conference",
-    "Conference": "Conference",
-    "TwoPlusTwo": "Two-plus-two consultation",
-}
 _PRONOUN_START = re.compile(r"\s*(?:He|She)\b")
 _BILATERAL_NAME = re.compile(r"\b[A-Z][\w.]*[-–][A-Z][\w.]*(?:\s|$)")
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She)\s+(?:also\s+|then\s+|later\s+)?$")
@@ -189,7 +182,6 @@ class MeetingFinder:
         text: str,
         sentences: list[Sentence],
         officials: Officials,
-        published: date | None,
         dates: list[DateMention] | None = None,
     ) -> tuple[list[MeetingMention], list[str | None]]:
         """All meeting mentions, and for each sentence that reports a statement to the press, who

@@ -11,8 +11,6 @@ from datetime import date
 
 from kg.model import Document
 
-KINDS = ("Meeting", "TelephoneTalk", "VideoConference", "Conference", "TwoPlusTwo")
-
 
 @dataclass(frozen=True)
 class Span:

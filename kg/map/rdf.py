@@ -145,7 +145,6 @@ def _meeting(
     iri = node.iri
     people = [ids.person(k) for k in meeting.participants]
     g.add((iri, RDF.type, RDO[node.kind if node.kind != "Meeting" else meeting.kind]))
-    when = node.date.isoformat() if node.date else meeting.date_text
     g.add(
         (
             iri,
@@ -167,7 +166,6 @@ def _meeting(
         g.add((iri, RDO.dateText, Literal(meeting.date_text.strip())))
     if meeting.date_note:
         g.add((iri, RDO.dateNote, Literal(meeting.date_note)))
-    del when
     g.add((iri, PROV.wasDerivedFrom, doc))
     for span in meeting.evidence:
         g.add((iri, RDO.evidence, _evidence(g, doc, x, span)))

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import BNode, Node
 
 from kg.namespaces import SH
+from kg.store.terms import to_rdflib
 from kg.validate.report import ValidationResult
 
 _TEMPLATE_VARIABLE = re.compile(r"\{[?$](\w+)\}")
@@ -120,15 +121,10 @@ def _prefixes(shapes: Graph, constraint: Node) -> tuple[tuple[str, str], ...]:
 
 
 def _to_rdflib(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | object) -> Node:
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unexpected SPARQL term {term!r}")
+    converted = to_rdflib(term)  # the one conversion of Oxigraph terms, kg.store.terms
+    if converted is None:
+        raise TypeError(f"unexpected SPARQL term {term!r}")
+    return converted
 
 
 def _display(node: Node | None) -> str:
