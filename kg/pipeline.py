@@ -2,48 +2,66 @@
 
 Extraction is a pure function of one document and the reference data, so documents are extracted
 independently (in parallel with `jobs > 1`, in the same order as one process: results are
-identical) and merged afterwards.
+identical) and merged afterwards. A build streams: memory does not grow with the corpus.
+
+    1. read + extract   workers; each extraction is spilled to disk, its merge view sent back
+    2. merge            main process: one node per person and meeting across all documents
+    3. map + validate   workers, a chunk of documents at a time: N-Triples lines, SHACL results
+    4. write            main process: lines streamed to N-Quads/N-Triples files, then written as
+                        TriG and Turtle by Oxigraph's serialisers
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import IO, Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDFS
 
+from kg.errors import GraphError
 from kg.extract.extractor import extract, extractor_for
 from kg.extract.model import DocExtraction
-from kg.map.merge import Identities, identities
-from kg.map.rdf import document_graph, new_graph, reference_subset, used_references
+from kg.map.merge import Identities, identities, merge_view
+from kg.map.rdf import document_statements, graph_of, new_graph, reference_subset, used_in
 from kg.model import Document
 from kg.namespaces import ID, PREFIXES, document_iri
+from kg.parallel import Spill, Spilled, SpillReader, batched, ordered_map
 from kg.read import ReadFailure, read_paths
 from kg.reference.load import default_paths as default_reference_paths
 from kg.reference.load import load_reference, reference_graph
 from kg.reference.model import ReferenceData
+from kg.validate.report import ValidationReport, ValidationResult
 
 REFERENCE_GRAPH = ID["graph/reference"]
 Progress = Callable[[int], None]
 
+KEEP_DOCUMENTS = 2_000  # builds up to this size keep their statements in memory (`BuildResult.graph`)
+EXTRACT_BATCH = 8  # documents a worker extracts per task
+MAP_BATCH = 200  # documents a worker maps and validates per task
+WINDOW = 4  # tasks in flight per worker: enough to keep it busy, few enough to bound memory
+
 
 @dataclass
 class BuildResult:
-    """What a build produced: one graph per document, the reference data they use, and the counts.
+    """What a build produced: counts, reports and, when kept, every document's statements.
 
-    `graph` (everything merged, graph.ttl) and `dataset` (one named graph per document plus the
-    reference data, graph.trig) are made from them when first asked for: copying every triple
-    into rdflib graphs costs more than the mapping itself on large builds."""
+    `statements` holds N-Triples lines per document graph; `graph` (everything merged, graph.ttl),
+    `document_graphs` and `dataset` (one named graph per document plus the reference data,
+    graph.trig) are rdflib views made from them when first asked for."""
 
-    document_graphs: dict[URIRef, Graph] = field(default_factory=dict)
-    reference: Graph = field(default_factory=Graph)  # the slice of reference data the documents use
+    statements: dict[URIRef, list[str]] = field(default_factory=dict)
+    reference_lines: list[str] = field(default_factory=list)  # the slice of reference data used
+    kept: bool = True
     documents_read: int = 0
     documents_failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     meetings: int = 0
@@ -52,17 +70,37 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)  # build report lines (e.g. dates that cannot be right)
     seconds: dict[str, float] = field(default_factory=dict)
     validation_text: str = ""
+    validation_graph: Graph | None = None
     skipped: list[str] = field(default_factory=list)  # unchanged documents a store already held
 
+    _graphs: dict[URIRef, Graph] | None = None
     _graph: Graph | None = None
+
+    def _require_kept(self) -> None:
+        if not self.kept:
+            raise GraphError(
+                f"a build of {self.documents_read:,} documents keeps no graph in memory: "
+                "load its graph.ttl (kg.api.load) instead"
+            )
+
+    @property
+    def document_graphs(self) -> dict[URIRef, Graph]:
+        self._require_kept()
+        if self._graphs is None:
+            self._graphs = {iri: graph_of(lines) for iri, lines in self.statements.items()}
+        return self._graphs
+
+    @property
+    def reference(self) -> Graph:
+        return graph_of(self.reference_lines)
 
     @property
     def graph(self) -> Graph:
         if self._graph is None:
+            self._require_kept()
             merged = new_graph()
-            for iri in sorted(self.document_graphs):
-                merged += self.document_graphs[iri]
-            merged += self.reference
+            lines = {line for doc in self.statements.values() for line in doc} | set(self.reference_lines)
+            merged += graph_of(sorted(lines))
             self._graph = merged
         return self._graph
 
@@ -76,19 +114,6 @@ class BuildResult:
         dataset.graph(REFERENCE_GRAPH).__iadd__(self.reference)
         return dataset
 
-    def nquads(self) -> str:
-        """Every document graph and the reference graph as N-Quads, without copying triples."""
-        parts = []
-        for name, graph in [*sorted(self.document_graphs.items()), (REFERENCE_GRAPH, self.reference)]:
-            suffix = f" <{name}> .\n"
-            parts += [line[:-2] + suffix for line in graph.serialize(format="nt").splitlines() if line]
-        return "".join(parts)
-
-    def ntriples(self) -> str:
-        lines = {line for g in [*self.document_graphs.values(), self.reference]
-                 for line in g.serialize(format="nt").splitlines() if line}
-        return "\n".join(sorted(lines)) + "\n"
-
     def summary(self) -> str:
         failed = len(self.documents_failed)
         kept = f" ({len(self.skipped)} unchanged, skipped)" if self.skipped else ""
@@ -99,20 +124,6 @@ class BuildResult:
 
 
 # ----- extraction, one document at a time ---------------------------------------------------------
-_WORKER: dict[str, object] = {}
-
-
-def _init_worker(model: str | None) -> None:
-    _WORKER["reference"] = load_reference()
-    _WORKER["model"] = model
-
-
-def _extract_in_worker(document: Document) -> DocExtraction | ReadFailure:
-    reference = _WORKER["reference"]
-    assert isinstance(reference, ReferenceData)
-    return safe_extract(document, reference, _WORKER["model"])  # type: ignore[arg-type]
-
-
 def safe_extract(
     document: Document, reference: ReferenceData, model: str | None = None
 ) -> DocExtraction | ReadFailure:
@@ -125,38 +136,135 @@ def safe_extract(
         )
 
 
-def extract_all(
-    documents: Iterable[Document],
-    *,
-    jobs: int = 1,
-    progress: Progress | None = None,
-    model: str | None = None,
-) -> Iterator[DocExtraction | ReadFailure]:
-    """Extractions in input order; `jobs` worker processes share the work with the same results."""
-    if jobs <= 1:
-        reference = load_reference()
-        if model:
-            extractor_for(reference, model)  # a model that cannot load stops the build at once
-        for document in documents:
-            yield safe_extract(document, reference, model)
-            if progress:
-                progress(1)
-        return
-    if model:
-        extractor_for(load_reference(), model)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model,)) as pool:
-        for result in pool.map(_extract_in_worker, documents, chunksize=16):
-            yield result
-            if progress:
-                progress(1)
-
-
 def read_documents(paths: Iterable[str | Path], failures: list[tuple[str, str]]) -> Iterator[Document]:
     for item in read_paths(paths):
         if isinstance(item, ReadFailure):
             failures.append((item.path, item.reason))
         else:
             yield item
+
+
+# ----- what runs in the worker processes (or here, with one process) ------------------------------
+@dataclass
+class Extracted:
+    """What a worker sends back for one document: what merging needs. The rest waits on disk."""
+
+    view: DocExtraction
+    used: frozenset[URIRef]
+    spilled: Spilled
+
+
+@dataclass
+class Merged:
+    """What mapping needs from the merge; written once to a file that each worker reads once."""
+
+    ids: Identities
+    names: dict[URIRef, str]
+    reference_lines: list[str]
+
+
+@dataclass
+class MappedDocument:
+    iri: str
+    sha256: str
+    lines: list[str]  # N-Triples, sorted: each subject's statements stand together
+
+
+@dataclass
+class MappedChunk:
+    documents: list[MappedDocument]
+    results: list[ValidationResult]
+    map_s: float
+    validate_s: float
+
+
+@dataclass(frozen=True)
+class MapTask:
+    merged: str  # path of the pickled Merged
+    documents: list[tuple[int, Spilled]]  # (document index, where its extraction lies)
+
+
+class _Worker:
+    """One process's state: the reference data, its spill file, and the merge once it is known."""
+
+    def __init__(self, model: str | None, scratch: str, validate: bool) -> None:
+        self.reference = load_reference()
+        self.model = model
+        if model:
+            extractor_for(self.reference, model)  # a model that cannot load stops the build at once
+        self.spill = Spill(scratch, "extractions")
+        self.reader = SpillReader()
+        self.validate = validate
+        self._merged: tuple[str, Merged] | None = None
+
+    def merged(self, path: str) -> Merged:
+        if self._merged is None or self._merged[0] != path:
+            with open(path, "rb") as fh:
+                self._merged = (path, pickle.load(fh))
+        return self._merged[1]
+
+    def close(self) -> None:
+        self.spill.close()
+        self.reader.close()
+
+
+_WORKER: _Worker | None = None
+
+
+def _start_worker(model: str | None, scratch: str, validate: bool) -> None:
+    global _WORKER
+    _WORKER = _Worker(model, scratch, validate)
+
+
+def _stop_worker() -> None:
+    global _WORKER
+    if _WORKER is not None:
+        _WORKER.close()
+    _WORKER = None
+
+
+def _worker() -> _Worker:
+    assert _WORKER is not None, "the build's worker state was not started"
+    return _WORKER
+
+
+def _extract_batch(documents: list[Document]) -> list[Extracted | ReadFailure]:
+    worker = _worker()
+    results: list[Extracted | ReadFailure] = []
+    for document in documents:
+        item = safe_extract(document, worker.reference, worker.model)
+        if isinstance(item, ReadFailure):
+            results.append(item)
+        else:
+            results.append(Extracted(merge_view(item), frozenset(used_in(item)), worker.spill.write(item)))
+    return results
+
+
+def _map_batch(tasks: list[MapTask]) -> list[MappedChunk]:
+    return [_map_chunk(task) for task in tasks]
+
+
+def _map_chunk(task: MapTask) -> MappedChunk:
+    worker = _worker()
+    merged = worker.merged(task.merged)
+    start = time.perf_counter()
+    documents = []
+    for index, spilled in task.documents:
+        x: DocExtraction = worker.reader.load(spilled)
+        lines = sorted(document_statements(x, index, merged.ids, merged.names))
+        documents.append(MappedDocument(str(document_iri(x.sha256)), x.sha256, lines))
+    mapped = time.perf_counter()
+    results: list[ValidationResult] = []
+    if worker.validate:
+        results = check_statements([line for d in documents for line in d.lines], merged.reference_lines)
+    return MappedChunk(documents, results, mapped - start, time.perf_counter() - mapped)
+
+
+def check_statements(lines: list[str], context: list[str]) -> list[ValidationResult]:
+    """Validate N-Triples statements, with `context` (the reference data they use), on Oxigraph."""
+    from kg.validate.statements import validate_lines
+
+    return validate_lines(lines, context)
 
 
 # ----- the whole build ----------------------------------------------------------------------------
@@ -171,8 +279,12 @@ def build(
     store_dir: str | Path | None = None,
     stored: Callable[[str], None] | None = None,
     model: str | None = None,
+    keep: bool | None = None,
 ) -> BuildResult:
     """Read, extract, merge and map the documents under `paths`; write the outputs when `out_dir`.
+
+    `keep` holds every document's statements in the result too (for the Python API and tests);
+    by default only for builds of at most KEEP_DOCUMENTS documents.
 
     With `store_dir`, the graph lives in a persistent Oxigraph store, one named graph per document:
     unchanged documents are skipped, changed ones replaced, each in one transaction (`stored` is
@@ -188,30 +300,171 @@ def build(
             stored=stored,
             model=model,
         )
+    out = Path(out_dir) if out_dir is not None else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix=".kg-build-", dir=out) as scratch:
+        pool: Executor | None = None
+        if jobs > 1:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                       initargs=(model, scratch, validate))
+        else:
+            _start_worker(model, scratch, validate)
+        try:
+            result, writer = _streamed(paths, pool, jobs, Path(scratch), seconds, progress, keep, validate)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+            _stop_worker()
+        if out is not None:
+            start = time.perf_counter()
+            write_outputs(result, out, writer)
+            seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - start
+    result.seconds = seconds
+    return result
+
+
+def _streamed(
+    paths: Iterable[str | Path],
+    pool: Executor | None,
+    jobs: int,
+    scratch: Path,
+    seconds: dict[str, float],
+    progress: Progress | None,
+    keep: bool | None,
+    validate: bool,
+) -> tuple[BuildResult, StatementFiles]:
     failures: list[tuple[str, str]] = []
-    started = time.perf_counter()
-    extractions: list[DocExtraction] = []
-    for item in extract_all(read_documents(paths, failures), jobs=jobs, progress=progress, model=model):
+    start = time.perf_counter()
+    extracted: list[Extracted] = []
+    documents = read_documents(paths, failures)
+    for item in ordered_map(pool, _extract_batch, documents, batch=EXTRACT_BATCH, window=WINDOW * jobs):
         if isinstance(item, ReadFailure):
             failures.append((item.path, item.reason))
         else:
-            extractions.append(item)
-    seconds["read+extract"] = time.perf_counter() - started
-    for x in extractions:
-        for stage, value in x.seconds.items():
+            extracted.append(item)
+        if progress:
+            progress(1)
+    seconds["read+extract"] = time.perf_counter() - start
+    views = [e.view for e in extracted]
+    for view in views:
+        for stage, value in view.seconds.items():
             seconds[f"extract.{stage}"] = seconds.get(f"extract.{stage}", 0.0) + value
-    result = assemble(extractions, failures, seconds)
+
+    start = time.perf_counter()
+    ids = identities(views)
+    reference = reference_graph()
+    used: set[URIRef] = set().union(*(e.used for e in extracted))
+    reference_lines = sorted(_ntriples(reference_subset(reference, used)))
+    merged = scratch / "merged.pkl"
+    with merged.open("wb") as fh:
+        pickle.dump(Merged(ids, _names(views, ids, reference), reference_lines), fh, pickle.HIGHEST_PROTOCOL)
+    seconds["merge"] = time.perf_counter() - start
+
+    keep = len(extracted) <= KEEP_DOCUMENTS if keep is None else keep
+    writer = StatementFiles(scratch, keep=keep)
+    found: set[ValidationResult] = set()
+    spilled = [(index, e.spilled) for index, e in enumerate(extracted)]
+    tasks = [MapTask(str(merged), chunk) for chunk in batched(spilled, MAP_BATCH)]
+    for key in ("map", "validate", "write"):
+        seconds.setdefault(key, 0.0)
+    for chunk in ordered_map(pool, _map_batch, tasks, batch=1, window=2 * jobs):
+        start = time.perf_counter()
+        for document in chunk.documents:
+            writer.document(document)
+        seconds["write"] += time.perf_counter() - start
+        seconds["map"] += chunk.map_s
+        seconds["validate"] += chunk.validate_s
+        found.update(chunk.results)
+    writer.reference(reference_lines)
+    writer.close()
+    result = BuildResult(
+        statements=writer.kept or {},
+        reference_lines=reference_lines,
+        kept=keep,
+        documents_read=len(extracted),
+        documents_failed=failures,
+        meetings=len({node.iri for node in ids.meetings.values()}),
+        officials=_count_officials(views, ids),
+        warnings=[note for view in views for note in view.notes],
+    )
     if validate:
-        t0 = time.perf_counter()
-        _validate(result)
-        seconds["validate"] = time.perf_counter() - t0
-    if out_dir is not None:
-        t0 = time.perf_counter()
-        write_outputs(result, Path(out_dir))
-        seconds["write"] = time.perf_counter() - t0
-    result.seconds = seconds
-    return result
+        _set_report(result, ValidationReport(sorted(found)))
+    return result, writer
+
+
+def _ntriples(graph: Graph) -> list[str]:
+    return [line for line in graph.serialize(format="nt").splitlines() if line]
+
+
+def _names(views: list[DocExtraction], ids: Identities, reference: Graph) -> dict[URIRef, str]:
+    names: dict[URIRef, str] = {}
+    for x in views:
+        for person in x.persons:
+            iri = ids.person(person.key)
+            label = reference.value(iri, RDFS.label) if person.ref_iri else None
+            names.setdefault(iri, str(label) if label else person.name)
+    return names
+
+
+def _count_officials(views: list[DocExtraction], ids: Identities) -> int:
+    officials = {ids.person(k) for x in views for m in x.meetings for k in m.participants}
+    officials |= {ids.person(p.key) for x in views for p in x.persons if p.official}
+    return len(officials)
+
+
+def _set_report(result: BuildResult, report: ValidationReport) -> None:
+    result.violations = len(report.violations)
+    result.validation_text = report.text()
+    result.validation_graph = report.graph()
+
+
+class StatementFiles:
+    """The build's statements as they stream in: every document graph as N-Quads (for TriG) and
+    the merged graph as N-Triples (for Turtle), each statement once.
+
+    Statements about a document's own things (the document, its evidence, discussions and
+    reaffirmations, whose IRIs hold its hash) occur in no other document; only the others
+    (people, meetings, places) are checked against what was written before, by a 64-bit hash."""
+
+    def __init__(self, folder: Path, *, keep: bool) -> None:
+        self.quads_path = folder / "graph.nq"
+        self.triples_path = folder / "graph.nt"
+        self._quads: IO[str] = self.quads_path.open("w", encoding="utf-8")
+        self._triples: IO[str] = self.triples_path.open("w", encoding="utf-8")
+        self._seen: set[int] = set()
+        self._documents: set[str] = set()
+        self.kept: dict[URIRef, list[str]] | None = {} if keep else None
+
+    def document(self, document: MappedDocument) -> None:
+        again = document.iri in self._documents
+        self._write(document.iri, document.lines, own=document.sha256[:8], again=again)
+        self._documents.add(document.iri)
+        if self.kept is not None:
+            self.kept.setdefault(URIRef(document.iri), []).extend(document.lines)
+
+    def reference(self, lines: list[str]) -> None:
+        self._write(str(REFERENCE_GRAPH), lines, own=None, again=False)
+
+    def _write(self, graph: str, lines: list[str], *, own: str | None, again: bool) -> None:
+        suffix = f"<{graph}> .\n"
+        self._quads.write("".join(line[:-1] + suffix for line in lines))
+        fresh = []
+        for line in lines:
+            if own is not None and not again and own in line[: line.index(" ")]:
+                fresh.append(line)
+                continue
+            key = hash(line)
+            if key not in self._seen:
+                self._seen.add(key)
+                fresh.append(line)
+        if fresh:
+            self._triples.write("\n".join(fresh) + "\n")
+
+    def close(self) -> None:
+        self._quads.close()
+        self._triples.close()
 
 
 KnownMeetings = Callable[[list[str], date], "str | None"]
@@ -224,6 +477,7 @@ def assemble(
     *,
     known_meeting: KnownMeetings | None = None,
 ) -> BuildResult:
+    """Merge and map extractions held in memory (the store's incremental build)."""
     t0 = time.perf_counter()
     ids = identities(extractions)
     if known_meeting is not None:
@@ -232,27 +486,20 @@ def assemble(
     t0 = time.perf_counter()
     reference = reference_graph()
     names = _names(extractions, ids, reference)
-    doc_graphs: dict[URIRef, Graph] = {}
+    statements: dict[URIRef, list[str]] = {}
     for index, x in enumerate(extractions):
-        iri = document_iri(x.sha256)
-        graph = document_graph(x, index, ids, names)
-        if iri in doc_graphs:
-            graph += doc_graphs[iri]  # the same text twice: one document
-        doc_graphs[iri] = graph
-    subset = reference_subset(reference, used_references(doc_graphs.values()))
+        lines = document_statements(x, index, ids, names)
+        statements.setdefault(document_iri(x.sha256), []).extend(lines)  # the same text twice: one document
+    used: set[URIRef] = set().union(*(used_in(x) for x in extractions))
     seconds["map"] = time.perf_counter() - t0
-    meetings = {node.iri for node in ids.meetings.values()}
-    officials = {ids.person(k) for x in extractions for m in x.meetings for k in m.participants}
-    officials |= {ids.person(p.key) for x in extractions for p in x.persons if p.official}
-    warnings = [note for x in extractions for note in x.notes]
     return BuildResult(
-        document_graphs=doc_graphs,
-        reference=subset,
+        statements={iri: sorted(set(lines)) for iri, lines in statements.items()},
+        reference_lines=sorted(_ntriples(reference_subset(reference, used))),
         documents_read=len(extractions),
         documents_failed=failures,
-        meetings=len(meetings),
-        officials=len(officials),
-        warnings=warnings,
+        meetings=len({node.iri for node in ids.meetings.values()}),
+        officials=_count_officials(extractions, ids),
+        warnings=[note for x in extractions for note in x.notes],
     )
 
 
@@ -269,36 +516,41 @@ def _reuse_stored_meetings(ids: Identities, extractions: list[DocExtraction], kn
             node.iri = URIRef(stored)
 
 
-def _names(extractions: list[DocExtraction], ids: Identities, reference: Graph) -> dict[URIRef, str]:
-    names: dict[URIRef, str] = {}
-    for x in extractions:
-        for person in x.persons:
-            iri = ids.person(person.key)
-            label = reference.value(iri, RDFS.label) if person.ref_iri else None
-            names.setdefault(iri, str(label) if label else person.name)
-    return names
-
-
-# Above this many triples pyshacl takes minutes and gigabytes (29 s for 1,000 documents here);
-# the build then checks the graph on Oxigraph instead: the shapes' SPARQL rules and the
-# violation queries, which cover the constraints that extraction can break.
-LARGE_GRAPH = 50_000
-
-
-def _validate(result: BuildResult) -> None:
-    from kg.validate import load_ontology, validate_graph
-
-    size = sum(len(g) for g in result.document_graphs.values()) + len(result.reference)
-    if size > LARGE_GRAPH:
-        _validate_on_oxigraph(result, size)
-        return
-    report = validate_graph(result.graph, ontology=load_ontology())
-    result.violations = len(report.violations)
-    result.validation_text = report.text()
-    result.validation_graph = report.graph()  # type: ignore[attr-defined]
+def validate_result(result: BuildResult) -> None:
+    """Validate a kept build's statements again (after editing them, say), as the build does."""
+    lines = sorted({line for doc in result.statements.values() for line in doc})
+    _set_report(result, ValidationReport(sorted(set(check_statements(lines, result.reference_lines)))))
 
 
 # ----- the persistent store ----------------------------------------------------------------------
+def extract_all(
+    documents: Iterable[Document],
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    model: str | None = None,
+) -> Iterator[DocExtraction | ReadFailure]:
+    """Whole extractions in input order; `jobs` worker processes share the work with the same results."""
+    reference = load_reference()
+    if model:
+        extractor_for(reference, model)  # a model that cannot load stops the build at once
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    try:
+        for item in ordered_map(pool, _extract_whole, documents, batch=EXTRACT_BATCH, window=WINDOW * jobs,
+                                args=(model,)):
+            yield item
+            if progress:
+                progress(1)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _extract_whole(documents: list[Document], model: str | None) -> list[DocExtraction | ReadFailure]:
+    reference = load_reference()
+    return [safe_extract(document, reference, model) for document in documents]
+
+
 def build_into_store(
     paths: Iterable[str | Path],
     store_dir: Path,
@@ -373,32 +625,6 @@ def build_into_store(
     return result
 
 
-def _validate_on_oxigraph(result: BuildResult, size: int) -> None:
-    import pyoxigraph as ox
-
-    from kg.query import run_query, saved_queries
-    from kg.validate import load_shapes, run_sparql_rules, sparql_rules
-    from kg.validate.report import VIOLATION, ValidationReport, ValidationResult
-
-    store = ox.Store()
-    store.load(result.ntriples().encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    report = ValidationReport(run_sparql_rules(store, sparql_rules(load_shapes())))
-    for query in saved_queries():
-        if not query.name.startswith("violation-"):
-            continue
-        rows = run_query(query, store=store)
-        report.extend(
-            ValidationResult(VIOLATION, row[0], None, None, query.title or query.name, None)
-            for row in rows.rows
-            if row and row[0] is not None
-        )
-    result.violations = len(report.violations)
-    note = (f"The graph holds {size:,} triples: checked on Oxigraph with the shapes' SPARQL rules and the "
-            "violation queries (queries/violation-*.rq); `kg validate` runs every SHACL shape.\n")
-    result.validation_text = note + report.text()
-    result.validation_graph = report.graph()  # type: ignore[attr-defined]
-
-
 def _validate_documents(result: BuildResult) -> None:
     from kg.validate import load_ontology, validate_documents
 
@@ -411,39 +637,35 @@ def _validate_documents(result: BuildResult) -> None:
 
 
 # ----- outputs ------------------------------------------------------------------------------------
-def write_outputs(result: BuildResult, out: Path) -> list[Path]:
+def write_outputs(result: BuildResult, out: Path, files: StatementFiles) -> list[Path]:
     """graph.ttl, graph.trig, validation.txt/.ttl, build-report.txt; each written whole or not at all."""
+    import pyoxigraph as ox
+
     out.mkdir(parents=True, exist_ok=True)
     written = [
-        _atomic_write(out / "graph.ttl", serialize(result.ntriples(), "turtle")),
-        _atomic_write(out / "graph.trig", serialize(result.nquads(), "trig")),
+        _serialise(files.triples_path, ox.RdfFormat.N_TRIPLES, out / "graph.ttl", ox.RdfFormat.TURTLE),
+        _serialise(files.quads_path, ox.RdfFormat.N_QUADS, out / "graph.trig", ox.RdfFormat.TRIG),
     ]
     return written + _write_reports(result, out)
 
 
-def serialize(lines: str, fmt: str) -> str:
-    """Turtle or TriG written by Oxigraph (forty times faster than rdflib's serialisers on large
-    graphs), with the project's prefixes; statements sorted by graph, subject, predicate and object,
-    so the same graph gives the same bytes and each subject's statements stand together."""
+def _serialise(source: Path, source_format: Any, target: Path, target_format: Any) -> Path:
+    """Turtle or TriG written by Oxigraph's streaming serialiser (forty times faster than rdflib's),
+    with the project's prefixes, to a temporary file renamed over the target when complete."""
     import pyoxigraph as ox
 
     from kg.store.terms import SERIALISATION_PREFIXES
 
-    quads = fmt == "trig"
-    source = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
-    statements = list(ox.parse(lines.encode("utf-8"), format=source))
-    statements.sort(
-        key=lambda q: (str(q.graph_name) if quads else "", str(q.subject), str(q.predicate), str(q.object))
-    )
-    if not quads:
-        statements = [ox.Triple(q.subject, q.predicate, q.object) for q in statements]
-    data = ox.serialize(
-        statements,
-        format=ox.RdfFormat.TRIG if quads else ox.RdfFormat.TURTLE,
-        prefixes=SERIALISATION_PREFIXES,
-    )
-    assert data is not None
-    return bytes(data).decode("utf-8")
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        statements: Iterator[Any] = ox.parse(path=str(source), format=source_format)
+        if target_format == ox.RdfFormat.TURTLE:
+            statements = (quad.triple for quad in statements)
+        ox.serialize(statements, str(tmp), target_format, prefixes=SERIALISATION_PREFIXES)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
 
 
 def _write_reports(result: BuildResult, out: Path) -> list[Path]:

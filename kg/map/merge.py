@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rdflib import URIRef
@@ -134,3 +134,15 @@ def _node(
 def identities(extractions: list[DocExtraction]) -> Identities:
     persons = person_identities(extractions)
     return Identities(persons, meeting_identities(extractions, persons))
+
+
+def merge_view(x: DocExtraction) -> DocExtraction:
+    """What merging, naming and counting read of an extraction: people and meetings without their
+    passages, no text. The main process of a large build holds one of these per document."""
+    document = replace(x.document, text="", meta={})
+    persons = [replace(p, mentions=[]) for p in x.persons]
+    meetings = [
+        Meeting(kind=m.kind, participants=list(m.participants), planned=m.planned, date=m.date, name=m.name)
+        for m in x.meetings
+    ]
+    return DocExtraction(document, x.sha256, persons, meetings, list(x.notes), dict(x.seconds))

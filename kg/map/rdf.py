@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from kg.extract.model import DocExtraction, Meeting, Span
+from kg.extract.model import DocExtraction, Meeting, Reaffirmation, Span
 from kg.map.merge import Identities, MeetingNode
+from kg.map.ntriples import Statements, integer, iri, literal, xsd_date
 from kg.namespaces import (
     DCTERMS,
     OA,
@@ -47,79 +48,100 @@ def new_graph(*, prefixes: bool = True) -> Graph:
     return graph
 
 
-def document_graph(x: DocExtraction, index: int, ids: Identities, names: dict[URIRef, str]) -> Graph:
-    """Every fact one document states, with the IRIs merging gave its people and meetings."""
-    g = new_graph(prefixes=False)
-    doc = document_iri(x.sha256)
+def document_statements(x: DocExtraction, index: int, ids: Identities, names: dict[URIRef, str]) -> list[str]:
+    """Every fact one document states, with the IRIs merging gave its people and meetings, as
+    N-Triples lines."""
+    g = Statements()
+    doc = _n(document_iri(x.sha256))
     _document(g, doc, x)
     for person in x.persons:
-        iri = ids.person(person.key)
+        person_node = ids.person(person.key)
+        node = _n(person_node)
         if person.official:
-            g.add((doc, RDO.mentions, iri))
+            g.add(doc, _MENTIONS, node)
         if person.ref_iri:
             continue
-        g.add((iri, RDF.type, RDO.Official))
-        g.add((iri, RDFS.label, Literal(person.name)))
-        for predicate, value in (
-            (SCHEMA.givenName, person.given),
-            (SCHEMA.familyName, person.family),
-            (RDO.title, person.title),
-        ):
+        g.add(node, _TYPE, _n(RDO.Official))
+        g.add(node, _LABEL, literal(person.name))
+        for predicate, value in ((_GIVEN, person.given), (_FAMILY, person.family), (_TITLE, person.title)):
             if value:
-                g.add((iri, predicate, Literal(value)))
-        for predicate, ref in ((RDO.country, person.country), (RDO.memberOf, person.ministry)):
+                g.add(node, predicate, literal(value))
+        for predicate, ref in ((_COUNTRY, person.country), (_MEMBER_OF, person.ministry)):
             if ref:
-                g.add((iri, predicate, URIRef(ref)))
+                g.add(node, predicate, iri(ref))
         if person.ministry and person.ministry_label:
-            ministry = URIRef(person.ministry)
-            g.add((ministry, RDF.type, RDO.Ministry))
-            g.add((ministry, RDFS.label, Literal(person.ministry_label)))
+            ministry = iri(person.ministry)
+            g.add(ministry, _TYPE, _n(RDO.Ministry))
+            g.add(ministry, _LABEL, literal(person.ministry_label))
             if person.country:
-                g.add((ministry, RDO.country, URIRef(person.country)))
-        g.add((iri, PROV.wasDerivedFrom, doc))
+                g.add(ministry, _COUNTRY, iri(person.country))
+        g.add(node, _DERIVED, doc)
     for m_index, meeting in enumerate(x.meetings):
-        node = ids.meetings[(index, m_index)]
-        _meeting(g, doc, x, meeting, node, ids, names)
-    return g
+        _meeting(g, doc, x, meeting, ids.meetings[(index, m_index)], ids, names)
+    return g.lines()
 
 
-def _document(g: Graph, doc: URIRef, x: DocExtraction) -> None:
+def document_graph(x: DocExtraction, index: int, ids: Identities, names: dict[URIRef, str]) -> Graph:
+    """The same statements as an rdflib graph (for small builds and the Python API)."""
+    return graph_of(document_statements(x, index, ids, names))
+
+
+def graph_of(lines: Iterable[str]) -> Graph:
+    graph = new_graph(prefixes=False)
+    text = "\n".join(lines)
+    if text:
+        graph.parse(data=text, format="nt")
+    return graph
+
+
+def _n(term: URIRef) -> str:
+    return iri(str(term))
+
+
+_TYPE, _LABEL, _DERIVED = _n(RDF.type), _n(RDFS.label), _n(PROV.wasDerivedFrom)
+_MENTIONS, _COUNTRY, _MEMBER_OF, _TITLE = _n(RDO.mentions), _n(RDO.country), _n(RDO.memberOf), _n(RDO.title)
+_GIVEN, _FAMILY = _n(SCHEMA.givenName), _n(SCHEMA.familyName)
+_EVIDENCE, _QUOTE, _MEETING, _AGENT = _n(RDO.evidence), _n(RDO.quote), _n(RDO.meeting), _n(RDO.agent)
+_PLACE, _LOCATION = _n(RDO.Place), _n(RDO.location)
+
+
+def _document(g: Statements, doc: str, x: DocExtraction) -> None:
     d = x.document
-    g.add((doc, RDF.type, RDO.Document))
-    g.add((doc, DCTERMS.identifier, Literal(d.identifier)))
-    g.add((doc, RDFS.label, Literal(d.title or d.identifier)))
-    g.add((doc, RDO.sha256, Literal(x.sha256)))
+    g.add(doc, _TYPE, _n(RDO.Document))
+    g.add(doc, _n(DCTERMS.identifier), literal(d.identifier))
+    g.add(doc, _LABEL, literal(d.title or d.identifier))
+    g.add(doc, _n(RDO.sha256), literal(x.sha256))
     if d.title:
-        g.add((doc, DCTERMS.title, Literal(d.title)))
+        g.add(doc, _n(DCTERMS.title), literal(d.title))
     if d.source:
-        g.add((doc, DCTERMS.source, Literal(d.source)))
+        g.add(doc, _n(DCTERMS.source), literal(d.source))
     if d.published:
-        g.add((doc, DCTERMS.issued, Literal(d.published.isoformat(), datatype=XSD.date)))
+        g.add(doc, _n(DCTERMS.issued), xsd_date(d.published))
     if d.language:
-        g.add((doc, DCTERMS.language, Literal(d.language)))
+        g.add(doc, _n(DCTERMS.language), literal(d.language))
 
 
-def _evidence(g: Graph, doc: URIRef, x: DocExtraction, span: Span) -> URIRef:
-    iri = evidence_iri(x.sha256, span.start, span.end)
-    if (iri, RDF.type, RDO.Evidence) in g:
-        return iri
+def _evidence(g: Statements, doc: str, x: DocExtraction, span: Span) -> str:
+    node = _n(evidence_iri(x.sha256, span.start, span.end))
+    if f"{node} {_TYPE} {_n(RDO.Evidence)} ." in g:
+        return node
     text = x.document.text
-    quote = text[span.start : span.end]
-    g.add((iri, RDF.type, RDO.Evidence))
-    g.add((iri, RDO.quote, Literal(quote)))
-    g.add((iri, OA.hasSource, doc))
-    g.add((iri, PROV.wasDerivedFrom, doc))
-    quote_selector, position_selector = URIRef(f"{iri}#quote"), URIRef(f"{iri}#position")
-    g.add((iri, OA.hasSelector, quote_selector))
-    g.add((iri, OA.hasSelector, position_selector))
-    g.add((quote_selector, RDF.type, OA.TextQuoteSelector))
-    g.add((quote_selector, OA.exact, Literal(quote)))
-    g.add((quote_selector, OA.prefix, Literal(text[max(0, span.start - CONTEXT_CHARS) : span.start])))
-    g.add((quote_selector, OA.suffix, Literal(text[span.end : span.end + CONTEXT_CHARS])))
-    g.add((position_selector, RDF.type, OA.TextPositionSelector))
-    g.add((position_selector, OA.start, Literal(span.start)))
-    g.add((position_selector, OA.end, Literal(span.end)))
-    return iri
+    quote = literal(text[span.start : span.end])
+    g.add(node, _TYPE, _n(RDO.Evidence))
+    g.add(node, _QUOTE, quote)
+    g.add(node, _n(OA.hasSource), doc)
+    g.add(node, _DERIVED, doc)
+    quote_selector, position_selector = f"{node[:-1]}#quote>", f"{node[:-1]}#position>"
+    g.add(node, _n(OA.hasSelector), quote_selector)
+    g.add(node, _n(OA.hasSelector), position_selector)
+    g.add(quote_selector, _TYPE, _n(OA.TextQuoteSelector))
+    g.add(quote_selector, _n(OA.exact), quote)
+    g.add(quote_selector, _n(OA.prefix), literal(text[max(0, span.start - CONTEXT_CHARS) : span.start]))
+    g.add(quote_selector, _n(OA.suffix), literal(text[span.end : span.end + CONTEXT_CHARS]))
+    g.add(position_selector, _TYPE, _n(OA.TextPositionSelector))
+    g.add(position_selector, _n(OA.start), integer(span.start))
+    g.add(position_selector, _n(OA.end), integer(span.end))
+    return node
 
 
 def meeting_label(kind: str, name: str | None, people: list[str], when: str | None) -> str:
@@ -134,81 +156,102 @@ def _join(items: list[str]) -> str:
 
 
 def _meeting(
-    g: Graph,
-    doc: URIRef,
+    g: Statements,
+    doc: str,
     x: DocExtraction,
     meeting: Meeting,
     node: MeetingNode,
     ids: Identities,
     names: dict[URIRef, str],
 ) -> None:
-    iri = node.iri
+    m = _n(node.iri)
     people = [ids.person(k) for k in meeting.participants]
-    g.add((iri, RDF.type, RDO[node.kind if node.kind != "Meeting" else meeting.kind]))
-    g.add(
-        (
-            iri,
-            RDFS.label,
-            Literal(
-                meeting_label(
-                    node.kind,
-                    meeting.name,
-                    [names.get(p, str(p)) for p in people],
-                    node.date.isoformat() if node.date else None,
-                )
-            ),
-        )
+    g.add(m, _TYPE, _n(RDO[node.kind if node.kind != "Meeting" else meeting.kind]))
+    label = meeting_label(
+        node.kind, meeting.name, [names.get(p, str(p)) for p in people],
+        node.date.isoformat() if node.date else None,
     )
-    g.add((iri, RDO.status, RDO.Planned if node.planned else RDO.Held))
+    g.add(m, _LABEL, literal(label))
+    g.add(m, _n(RDO.status), _n(RDO.Planned if node.planned else RDO.Held))
     if node.date:
-        g.add((iri, RDO.date, Literal(node.date.isoformat(), datatype=XSD.date)))
+        g.add(m, _n(RDO.date), xsd_date(node.date))
     if meeting.date_text:
-        g.add((iri, RDO.dateText, Literal(meeting.date_text.strip())))
+        g.add(m, _n(RDO.dateText), literal(meeting.date_text.strip()))
     if meeting.date_note:
-        g.add((iri, RDO.dateNote, Literal(meeting.date_note)))
-    g.add((iri, PROV.wasDerivedFrom, doc))
+        g.add(m, _n(RDO.dateNote), literal(meeting.date_note))
+    g.add(m, _DERIVED, doc)
     for span in meeting.evidence:
-        g.add((iri, RDO.evidence, _evidence(g, doc, x, span)))
+        g.add(m, _EVIDENCE, _evidence(g, doc, x, span))
     for key, person in zip(meeting.participants, people, strict=True):
-        g.add((iri, RDO.participant, person))
-        participation = URIRef(f"{iri}/participation/{slug(str(person).rsplit('/', 1)[-1])}")
-        g.add((iri, RDO.hasParticipation, participation))
-        g.add((participation, RDF.type, RDO.Participation))
-        g.add((participation, RDO.agent, person))
-        g.add((participation, RDO.meeting, iri))
-        g.add((participation, PROV.wasDerivedFrom, doc))
-        said = meeting.participant_evidence.get(key)
-        if said is not None:
-            g.add((participation, RDO.evidence, _evidence(g, doc, x, said)))
+        _participation(g, doc, x, m, node, person, meeting.participant_evidence.get(key))
     if meeting.location:
-        place = place_iri(meeting.location)
-        g.add((iri, RDO.location, place))
-        g.add((place, RDF.type, RDO.Place))
-        g.add((place, RDFS.label, Literal(meeting.location)))
+        g.add(m, _LOCATION, _place(g, meeting.location))
     for issue, passage in meeting.issues.items():
-        g.add((iri, RDO.discusses, URIRef(issue)))
-        discussion = URIRef(f"{iri}/discussion/{issue.rsplit('/', 1)[-1]}/{x.sha256[:8]}")
-        g.add((discussion, RDF.type, RDO.Discussion))
-        g.add((discussion, RDO.meeting, iri))
-        g.add((discussion, RDO.issue, URIRef(issue)))
-        g.add((discussion, RDO.evidence, _evidence(g, doc, x, passage)))
-        g.add((discussion, PROV.wasDerivedFrom, doc))
+        _discussion(g, doc, x, m, node, issue, passage)
     for r in meeting.reaffirmations:
-        article = URIRef(r.article_iri)
-        g.add((iri, RDO.reaffirms, article))
-        # One statement per report: two governments' readouts of one call may word the stance differently.
-        statement = URIRef(f"{iri}/reaffirmation/{r.treaty_key}-{r.article_number}/{x.sha256[:8]}")
-        g.add((statement, RDF.type, RDO.Reaffirmation))
-        g.add((statement, RDO.meeting, iri))
-        g.add((statement, RDO.article, article))
-        g.add((statement, RDO.stance, RDO[r.stance]))
-        g.add((statement, RDO.evidence, _evidence(g, doc, x, r.evidence)))
-        g.add((statement, PROV.wasDerivedFrom, doc))
-        if r.applies_to:
-            place = place_iri(r.applies_to)
-            g.add((statement, RDO.appliesTo, place))
-            g.add((place, RDF.type, RDO.Place))
-            g.add((place, RDFS.label, Literal(r.applies_to)))
+        _reaffirmation(g, doc, x, m, node, r)
+
+
+def _participation(
+    g: Statements, doc: str, x: DocExtraction, m: str, node: MeetingNode, person: URIRef, said: Span | None
+) -> None:
+    agent = _n(person)
+    g.add(m, _n(RDO.participant), agent)
+    participation = iri(f"{node.iri}/participation/{slug(str(person).rsplit('/', 1)[-1])}")
+    g.add(m, _n(RDO.hasParticipation), participation)
+    g.add(participation, _TYPE, _n(RDO.Participation))
+    g.add(participation, _AGENT, agent)
+    g.add(participation, _MEETING, m)
+    g.add(participation, _DERIVED, doc)
+    if said is not None:
+        g.add(participation, _EVIDENCE, _evidence(g, doc, x, said))
+
+
+def _place(g: Statements, label: str) -> str:
+    place = _n(place_iri(label))
+    g.add(place, _TYPE, _PLACE)
+    g.add(place, _LABEL, literal(label))
+    return place
+
+
+def _discussion(
+    g: Statements, doc: str, x: DocExtraction, m: str, node: MeetingNode, issue: str, passage: Span
+) -> None:
+    g.add(m, _n(RDO.discusses), iri(issue))
+    discussion = iri(f"{node.iri}/discussion/{issue.rsplit('/', 1)[-1]}/{x.sha256[:8]}")
+    g.add(discussion, _TYPE, _n(RDO.Discussion))
+    g.add(discussion, _MEETING, m)
+    g.add(discussion, _n(RDO.issue), iri(issue))
+    g.add(discussion, _EVIDENCE, _evidence(g, doc, x, passage))
+    g.add(discussion, _DERIVED, doc)
+
+
+def _reaffirmation(
+    g: Statements, doc: str, x: DocExtraction, m: str, node: MeetingNode, r: Reaffirmation
+) -> None:
+    article = iri(r.article_iri)
+    g.add(m, _n(RDO.reaffirms), article)
+    # One statement per report: two governments' readouts of one call may word the stance differently.
+    statement = iri(f"{node.iri}/reaffirmation/{r.treaty_key}-{r.article_number}/{x.sha256[:8]}")
+    g.add(statement, _TYPE, _n(RDO.Reaffirmation))
+    g.add(statement, _MEETING, m)
+    g.add(statement, _n(RDO.article), article)
+    g.add(statement, _n(RDO.stance), _n(RDO[r.stance]))
+    g.add(statement, _EVIDENCE, _evidence(g, doc, x, r.evidence))
+    g.add(statement, _DERIVED, doc)
+    if r.applies_to:
+        g.add(statement, _n(RDO.appliesTo), _place(g, r.applies_to))
+
+
+def used_in(x: DocExtraction) -> set[URIRef]:
+    """The reference IRIs a document's statements point at: its people, their countries and
+    ministries, the articles and issues of its meetings."""
+    used = {URIRef(p.ref_iri) for p in x.persons if p.ref_iri}
+    used |= {URIRef(ref) for p in x.persons for ref in (p.country, p.ministry) if ref}
+    for meeting in x.meetings:
+        used |= {URIRef(r.article_iri) for r in meeting.reaffirmations}
+        used |= {URIRef(issue) for issue in meeting.issues}
+    return used
 
 
 def reference_subset(reference: Graph, used: Iterable[URIRef]) -> Graph:
@@ -248,19 +291,3 @@ def reference_subset(reference: Graph, used: Iterable[URIRef]) -> Graph:
         for article in reference.subjects(RDO.ofTreaty, node):
             todo.append(article)  # type: ignore[arg-type]
     return out
-
-
-def used_references(graphs: Iterable[Graph]) -> set[URIRef]:
-    """The reference IRIs that document graphs point at."""
-    used: set[URIRef] = set()
-    for g in graphs:
-        for predicate in (
-            RDO.participant,
-            RDO.mentions,
-            RDO.country,
-            RDO.memberOf,
-            RDO.reaffirms,
-            RDO.discusses,
-        ):
-            used.update(o for o in g.objects(None, predicate) if isinstance(o, URIRef))
-    return used
