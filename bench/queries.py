@@ -7,21 +7,54 @@ figures compare engines and not query shapes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 ARTICLE_QUERY_HINTS = ("article", "reaffirm")
 
 
-def bench_queries(folder: Path | None = None) -> list[tuple[str, str]]:
-    """(name, SPARQL text) for every saved query, sorted by name."""
+PARAMS_FILE = Path(__file__).resolve().parent / "data" / "query-params.yaml"
+Picker = Callable[[str], dict[str, str]]  # a pick query -> its first row, as parameter values
+
+
+def bench_queries(folder: Path | None = None, picker: Picker | None = None) -> list[tuple[str, str]]:
+    """(name, SPARQL text) for every saved query, sorted by name; with `picker`, also each query of
+    bench/data/query-params.yaml with typical parameters, named "NAME?param=value"."""
     from kg.query.engine import bind_params, inject_values, prefix_block
     from kg.query.saved import saved_queries
 
+    typical = typical_params(picker) if picker is not None else {}
     queries = []
     for query in saved_queries(folder):
         text = inject_values(query.text, bind_params(query, None))
         queries.append((query.name, prefix_block() + text))
+        params = typical.get(query.name)
+        if params:
+            label = "&".join(f"{name}={short(value)}" for name, value in sorted(params.items()))
+            bound = inject_values(query.text, bind_params(query, params))
+            queries.append((f"{query.name}?{label}", prefix_block() + bound))
     return queries
+
+
+def typical_params(picker: Picker) -> dict[str, dict[str, str]]:
+    import yaml
+
+    from kg.query.engine import prefix_block
+
+    spec = yaml.safe_load(PARAMS_FILE.read_text(encoding="utf-8")) or {}
+    chosen: dict[str, dict[str, str]] = {}
+    for name, entry in spec.items():
+        if "params" in entry:
+            chosen[name] = {key: str(value) for key, value in entry["params"].items()}
+        elif "pick" in entry:
+            row = picker(prefix_block() + entry["pick"])
+            if row:
+                chosen[name] = row
+    return chosen
+
+
+def short(value: str) -> str:
+    return value.rsplit("/", 1)[-1].rstrip(">")
 
 
 def article_query_name(names: list[str]) -> str | None:

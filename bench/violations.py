@@ -54,21 +54,16 @@ def pyshacl_violations(graph_path: Path) -> set[Key]:
 
 
 def project_violations(graph_path: Path) -> tuple[set[Key], str]:
-    """The project's own way of validating a built graph, and a word on which way that was."""
-    import kg.validate as validate
+    """The project's own way of validating a built graph, and a word on which way that was: as the
+    build does it, the documents' graphs of graph.trig a chunk at a time on Oxigraph."""
+    from kg.validate.statements import validate_dataset
 
-    for name in ("validate_build", "validate_output", "validate_path", "validate_file"):
-        function: Callable[..., Any] | None = getattr(validate, name, None)
-        if function is not None:
-            report = function(
-                graph_path.parent if name in ("validate_build", "validate_output") else graph_path
-            )
-            return {result_key(r) for r in report.results}, f"kg.validate.{name}"
     trig = graph_path.with_suffix(".trig")
     if trig.is_file():
-        documents, reference = split_dataset(trig)
-        report = validate.validate_documents(documents, reference)
-        return {result_key(r) for r in report.results}, "kg.validate.validate_documents (per document)"
+        report = validate_dataset(trig)
+        return {result_key(r) for r in report.results}, "kg.validate.statements.validate_dataset (chunks)"
+    import kg.validate as validate
+
     report = validate.validate_graph(parse_graph(graph_path))
     return {result_key(r) for r in report.results}, "kg.validate.validate_graph (whole graph)"
 

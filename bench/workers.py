@@ -123,14 +123,21 @@ def count_rows(result: Any) -> int:
 def rdflib_queries(
     graph: Path, query_dir: Path | None, runs: int, timeout_s: float, budget_s: float
 ) -> dict[str, Any]:
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
+    from rdflib.query import ResultRow
 
     start = time.perf_counter()
     data = Graph()
     data.parse(graph, format="turtle")
     load_s = time.perf_counter() - start
+    def pick(text: str) -> dict[str, str]:
+        for row in data.query(text):
+            assert isinstance(row, ResultRow)
+            return {str(k): f"<{v}>" if isinstance(v, URIRef) else str(v) for k, v in row.asdict().items()}
+        return {}
+
     results = {}
-    for name, text in saved.bench_queries(query_dir):
+    for name, text in saved.bench_queries(query_dir, pick):
 
         def once(text: str = text) -> int:
             answer = data.query(text)
@@ -158,8 +165,16 @@ def oxigraph_queries(store_dir: Path, query_dir: Path | None, runs: int) -> dict
     start = time.perf_counter()
     store = ox.Store.read_only(str(store_dir))
     open_s = time.perf_counter() - start
+    def pick(text: str) -> dict[str, str]:
+        solutions = store.query(text)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            return {n: _term_text(solution[n]) for n in names if solution[n] is not None}
+        return {}
+
     results = {}
-    for name, text in saved.bench_queries(query_dir):
+    for name, text in saved.bench_queries(query_dir, pick):
 
         def once(text: str = text) -> int:
             answer = store.query(text)
@@ -173,8 +188,20 @@ def oxigraph_queries(store_dir: Path, query_dir: Path | None, runs: int) -> dict
 def server_queries(endpoint: str, query_dir: Path | None, runs: int) -> dict[str, Any]:
     from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
+    def pick(text: str) -> dict[str, str]:
+        client = SPARQLWrapper(endpoint)
+        client.setQuery(text)
+        client.setMethod("POST")
+        client.setReturnFormat(JSON)
+        answer: Any = client.queryAndConvert()
+        for binding in answer["results"]["bindings"]:
+            return {
+                k: f"<{v['value']}>" if v["type"] == "uri" else str(v["value"]) for k, v in binding.items()
+            }
+        return {}
+
     results = {}
-    for name, text in saved.bench_queries(query_dir):
+    for name, text in saved.bench_queries(query_dir, pick):
 
         def once(text: str = text) -> int:
             client = SPARQLWrapper(endpoint)
@@ -192,6 +219,12 @@ def server_queries(endpoint: str, query_dir: Path | None, runs: int) -> dict[str
         timed_runs(once, 1, None)
         results[name] = timed_runs(once, runs, None)
     return {"engine": "oxigraph server via SPARQLWrapper", "queries": results}
+
+
+def _term_text(term: Any) -> str:
+    import pyoxigraph as ox
+
+    return f"<{term.value}>" if isinstance(term, ox.NamedNode) else str(term.value)
 
 
 # ---------------------------------------------------------------- validation

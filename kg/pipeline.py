@@ -313,14 +313,14 @@ def build(
             _start_worker(model, scratch, validate)
         try:
             result, writer = _streamed(paths, pool, jobs, Path(scratch), seconds, progress, keep, validate)
+            if out is not None:
+                start = time.perf_counter()
+                write_outputs(result, out, writer, pool)
+                seconds["write"] += time.perf_counter() - start
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
             _stop_worker()
-        if out is not None:
-            start = time.perf_counter()
-            write_outputs(result, out, writer)
-            seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - start
     result.seconds = seconds
     return result
 
@@ -338,7 +338,8 @@ def _streamed(
     failures: list[tuple[str, str]] = []
     start = time.perf_counter()
     extracted: list[Extracted] = []
-    documents = read_documents(paths, failures)
+    seconds["read"] = 0.0
+    documents = _timed(read_documents(paths, failures), seconds, "read")
     for item in ordered_map(pool, _extract_batch, documents, batch=EXTRACT_BATCH, window=WINDOW * jobs):
         if isinstance(item, ReadFailure):
             failures.append((item.path, item.reason))
@@ -369,6 +370,7 @@ def _streamed(
     tasks = [MapTask(str(merged), chunk) for chunk in batched(spilled, MAP_BATCH)]
     for key in ("map", "validate", "write"):
         seconds.setdefault(key, 0.0)
+    writer.reference(reference_lines)  # first: a reader validating graph.trig needs it before the rest
     for chunk in ordered_map(pool, _map_batch, tasks, batch=1, window=2 * jobs):
         start = time.perf_counter()
         for document in chunk.documents:
@@ -377,7 +379,6 @@ def _streamed(
         seconds["map"] += chunk.map_s
         seconds["validate"] += chunk.validate_s
         found.update(chunk.results)
-    writer.reference(reference_lines)
     writer.close()
     result = BuildResult(
         statements=writer.kept or {},
@@ -392,6 +393,17 @@ def _streamed(
     if validate:
         _set_report(result, ValidationReport(sorted(found)))
     return result, writer
+
+
+def _timed(items: Iterator[Document], seconds: dict[str, float], key: str) -> Iterator[Document]:
+    """The items, adding the time spent making each to seconds[key] (reading, for the profile)."""
+    while True:
+        start = time.perf_counter()
+        item = next(items, None)
+        seconds[key] += time.perf_counter() - start
+        if item is None:
+            return
+        yield item
 
 
 def _ntriples(graph: Graph) -> list[str]:
@@ -637,35 +649,45 @@ def _validate_documents(result: BuildResult) -> None:
 
 
 # ----- outputs ------------------------------------------------------------------------------------
-def write_outputs(result: BuildResult, out: Path, files: StatementFiles) -> list[Path]:
-    """graph.ttl, graph.trig, validation.txt/.ttl, build-report.txt; each written whole or not at all."""
-    import pyoxigraph as ox
+def write_outputs(
+    result: BuildResult, out: Path, files: StatementFiles, pool: Executor | None = None
+) -> list[Path]:
+    """graph.ttl, graph.trig, validation.txt/.ttl, build-report.txt; each written whole or not at all.
 
+    Oxigraph's streaming serialisers write Turtle and TriG (forty times faster than rdflib's), side
+    by side in two workers when there are; both go to temporary files that replace the old graph
+    files only once both are complete."""
     out.mkdir(parents=True, exist_ok=True)
-    written = [
-        _serialise(files.triples_path, ox.RdfFormat.N_TRIPLES, out / "graph.ttl", ox.RdfFormat.TURTLE),
-        _serialise(files.quads_path, ox.RdfFormat.N_QUADS, out / "graph.trig", ox.RdfFormat.TRIG),
-    ]
-    return written + _write_reports(result, out)
+    targets = [(files.triples_path, "nt", out / "graph.ttl", "turtle"),
+               (files.quads_path, "nq", out / "graph.trig", "trig")]
+    temporary = [target.with_name(f".{target.name}.tmp-{os.getpid()}") for _, _, target, _ in targets]
+    try:
+        jobs = [(source, source_format, tmp, target_format)
+                for (source, source_format, _, target_format), tmp in zip(targets, temporary, strict=True)]
+        if pool is None:
+            for job in jobs:
+                serialise(*job)
+        else:
+            for future in [pool.submit(serialise, *job) for job in jobs]:
+                future.result()
+        for tmp, (_, _, target, _) in zip(temporary, targets, strict=True):
+            os.replace(tmp, target)
+    finally:
+        for tmp in temporary:
+            tmp.unlink(missing_ok=True)
+    return [target for _, _, target, _ in targets] + _write_reports(result, out)
 
 
-def _serialise(source: Path, source_format: Any, target: Path, target_format: Any) -> Path:
-    """Turtle or TriG written by Oxigraph's streaming serialiser (forty times faster than rdflib's),
-    with the project's prefixes, to a temporary file renamed over the target when complete."""
+def serialise(source: Path, source_format: str, target: Path, target_format: str) -> None:
+    """An N-Triples or N-Quads file as Turtle or TriG with the project's prefixes, streamed."""
     import pyoxigraph as ox
 
-    from kg.store.terms import SERIALISATION_PREFIXES
+    from kg.store.terms import SERIALISATION_PREFIXES, rdf_format
 
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        statements: Iterator[Any] = ox.parse(path=str(source), format=source_format)
-        if target_format == ox.RdfFormat.TURTLE:
-            statements = (quad.triple for quad in statements)
-        ox.serialize(statements, str(tmp), target_format, prefixes=SERIALISATION_PREFIXES)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    statements: Iterator[Any] = ox.parse(path=str(source), format=rdf_format(source_format))
+    if target_format in ("turtle", "ntriples"):
+        statements = (quad.triple for quad in statements)
+    ox.serialize(statements, str(target), rdf_format(target_format), prefixes=SERIALISATION_PREFIXES)
 
 
 def _write_reports(result: BuildResult, out: Path) -> list[Path]:

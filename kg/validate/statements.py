@@ -9,12 +9,14 @@ validating grows with the number of documents and memory stays flat.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.validate.report import VIOLATION, ValidationResult
+from kg.validate.report import VIOLATION, ValidationReport, ValidationResult
 
 if TYPE_CHECKING:
     from kg.query import SavedQuery
@@ -72,3 +74,52 @@ def _ontology_lines() -> tuple[str, ...]:
     from kg.validate import load_ontology
 
     return tuple(line for line in load_ontology().serialize(format="nt").splitlines() if line)
+
+
+def validate_dataset(path: str | Path, *, chunk: int = 200) -> ValidationReport:
+    """Validate a built graph.trig as the build does: documents' graphs a chunk at a time, each
+    with the reference graph as context. Memory stays flat whatever the file's size."""
+    reference = _reference_lines(Path(path))
+    found: set[ValidationResult] = set(validate_lines([], reference))
+    batch: list[str] = []
+    graphs = 0
+    for name, lines in _graphs_of(Path(path)):
+        if name == _REFERENCE:
+            continue
+        batch += lines
+        graphs += 1
+        if graphs >= chunk:
+            found.update(validate_lines(batch, reference))
+            batch, graphs = [], 0
+    if batch:
+        found.update(validate_lines(batch, reference))
+    return ValidationReport(sorted(found))
+
+
+_REFERENCE = "https://w3id.org/readout-kg/id/graph/reference"
+
+
+def _graphs_of(path: Path) -> Iterator[tuple[str, list[str]]]:
+    """(graph name, its statements as N-Triples lines) for each run of quads of one graph."""
+    current: str | None = None
+    lines: list[str] = []
+    for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        if name != current:
+            if current is not None:
+                yield current, lines
+            current, lines = name, []
+        lines.append(f"{quad.subject} {quad.predicate} {quad.object} .")
+    if current is not None:
+        yield current, lines
+
+
+def _reference_lines(path: Path) -> list[str]:
+    """The reference graph (and the default graph, which a hand-made file may use for it)."""
+    lines: list[str] = []
+    for name, graph_lines in _graphs_of(path):
+        if name in (_REFERENCE, ""):
+            lines += graph_lines
+        elif lines:
+            break  # the build writes the reference graph first: no need to read on
+    return lines
