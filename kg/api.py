@@ -96,11 +96,17 @@ def load(*paths: str | Path) -> KnowledgeGraph:
     return KnowledgeGraph.from_files(*paths)
 
 
-def build(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> KnowledgeGraph:
-    """Read and extract the documents under `paths` (writing the build outputs when `out_dir`)."""
+def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *, jobs: int = 1) -> KnowledgeGraph:
+    """Read and extract the documents under `paths` (writing the build outputs when `out_dir`).
+
+    A large build with `out_dir` is queried from the graph.ttl it wrote, not held twice in memory."""
     from kg.pipeline import build as build_graph
 
-    return KnowledgeGraph.from_graph(build_graph(paths, out_dir).graph)
+    result = build_graph(paths, out_dir, jobs=jobs, keep=True if out_dir is None else None)
+    if result.kept:
+        return KnowledgeGraph.from_graph(result.graph)
+    assert out_dir is not None
+    return KnowledgeGraph.from_files(Path(out_dir) / "graph.ttl")
 
 
 def queries() -> list[SavedQuery]:
