@@ -8,7 +8,8 @@ them all in one place; the command line turns each into a one-line message and a
     │   └── FormatError       no reader for a file suffix or format name (lists the known ones)
     ├── ReferenceDataError    the reference data or ontology files are missing or malformed
     ├── GraphError            an RDF graph file cannot be parsed or written
-    ├── QueryError            a SPARQL query is malformed, unknown, or its parameters are wrong
+    ├── QueryError            a SPARQL query is malformed, unknown, refused, or its parameters are wrong
+    │   └── QueryStopped      a query ran past its time or memory limit and was stopped
     ├── ValidationFailed      a graph violates the SHACL shapes (raised only when asked to be strict)
     ├── StoreError            a store cannot be opened, read or written
     └── EndpointError         a remote SPARQL endpoint is unreachable or refuses a request
@@ -45,7 +46,15 @@ class GraphError(KGError):
 
 
 class QueryError(KGError):
-    """A SPARQL query is malformed or unknown, or a parameter does not fit it."""
+    """A SPARQL query is malformed, unknown or refused (update, SERVICE), or a parameter does not fit."""
+
+
+class QueryStopped(QueryError):
+    """A query ran past its time or memory limit and was stopped; `limit` says which."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        self.limit = limit  # "time" or "memory"
+        super().__init__(message)
 
 
 class ValidationFailed(KGError):

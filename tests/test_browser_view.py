@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_helpers import HOSTILE_NAME, assert_ran_no_markup_from_data, start_browser
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
@@ -152,3 +153,53 @@ def test_screenshot_of_the_view(page_file: Path, tmp_path: Path) -> None:
     assert screenshot_html(page_file, tmp_path / "view.png")
     assert (tmp_path / "view.png").read_bytes()[:4] == b"\x89PNG"
     assert time.monotonic() - started < 90
+
+
+# -- an official whose name is markup, exported by `kg export --format html` ---------------------
+
+@pytest.fixture(scope="module")
+def hostile_official_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample graph with an official named HOSTILE_NAME, written as Turtle and exported by the CLI.
+
+    Built as a graph, not extracted: the point is what the view does with any label it is given.
+    """
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    folder = tmp_path_factory.mktemp("hostile-view")
+    graph = Graph().parse(SAMPLE, format="turtle")
+    graph.set((URIRef(f"{ID}person/daniel-okafor"), RDFS.label, Literal(HOSTILE_NAME)))
+    graph.serialize(folder / "graph.ttl", format="turtle")
+    result = CliRunner().invoke(cli, ["export", "--format", "html", "--graph", str(folder / "graph.ttl"),
+                                      "-o", str(folder / "view.html")])
+    assert result.exit_code == 0, result.output
+    return folder / "view.html"
+
+
+@pytest.fixture(scope="module")
+def own_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A browser of its own, so the page the other tests share stays loaded."""
+    reason = missing_browser()
+    if reason:
+        pytest.skip(reason)
+    driver = start_browser(tmp_path_factory.mktemp("profile-hostile"))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_an_official_named_with_markup_shows_as_text(own_browser: Any, hostile_official_page: Path) -> None:
+    data = hostile_official_page.read_text(encoding="utf-8").split('id="kg-data">')[1].split("</script>")[0]
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in data and "<" not in data
+    own_browser.get(hostile_official_page.as_uri())
+    wait_for(own_browser, "return window.kgView && window.kgView.ready")
+    assert own_browser.execute_script("return window.kgView.search('onerror')") == f"{ID}person/daniel-okafor"
+    heading = own_browser.find_element("css selector", "#panel h2")
+    assert heading.text == HOSTILE_NAME
+    assert_ran_no_markup_from_data(own_browser)
+    # The meetings the official took part in list the name too, as text.
+    own_browser.execute_script("window.kgView.select(arguments[0])", f"{ID}meeting/1111111111111111")
+    assert HOSTILE_NAME in own_browser.find_element("id", "panel").text
+    assert_ran_no_markup_from_data(own_browser)

@@ -1,4 +1,5 @@
-"""The query page in headless Chromium: saved queries listed, a query run, results in a table."""
+"""The query page in headless Chromium: saved queries listed, a query run, results in a table; labels
+and values holding markup shown as text, on the query page and the served network view."""
 
 from __future__ import annotations
 
@@ -8,8 +9,16 @@ import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser_helpers import (
+    HOSTILE_NAME,
+    assert_ran_no_markup_from_data,
+    missing_browser,
+    start_browser,
+    wait_for,
+)
 
 from kg.export.browser import chromium_flags, find_chromium
 from kg.query import saved_queries
@@ -62,3 +71,87 @@ def test_query_page_lists_saved_queries(base_url: str) -> None:
     dom = rendered_dom(f"{base_url}/")
     titles = [query.title for query in saved_queries() if "&" not in query.title and "<" not in query.title]
     assert titles and all(f">{title}</option>" in dom for title in titles)
+
+
+# -- an official whose name is markup, served by `kg serve` ---------------------------------------
+
+SAMPLE = Path(__file__).parent / "data" / "sample-graph.ttl"
+ID = "https://w3id.org/readout-kg/id/"
+CELLS = "return [...document.querySelectorAll('#results td')].map(c => c.textContent)"
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`kg serve --graph` of the sample graph with an official named HOSTILE_NAME (a graph, not extracted)."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    from kg.serve.app import store_for_serving
+
+    graph_file = tmp_path_factory.mktemp("hostile-serve") / "graph.ttl"
+    graph = Graph().parse(SAMPLE, format="turtle")
+    graph.set((URIRef(f"{ID}person/daniel-okafor"), RDFS.label, Literal(HOSTILE_NAME)))
+    graph.serialize(graph_file, format="turtle")
+    with store_for_serving(None, graph_file) as location:
+        server, endpoint = make_server(EndpointConfig(location, Limits(timeout_s=10, max_rows=1000), 1),
+                                       "127.0.0.1", 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            server.server_close()
+            endpoint.close()
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    reason = missing_browser()
+    if reason:
+        pytest.skip(reason)
+    browser = start_browser(tmp_path_factory.mktemp("profile-serve"))
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+def run_on_page(driver: Any, base: str, query: str) -> None:
+    driver.get(f"{base}/?{urllib.parse.urlencode({'query': query, 'run': '1'})}")
+    wait_for(driver, "return /rows/.test(document.getElementById('status').textContent)")
+
+
+def test_a_result_holding_markup_shows_as_text_in_the_query_page(driver: Any, hostile_url: str) -> None:
+    run_on_page(driver, hostile_url, 'SELECT ?person ?name WHERE { ?person a rdo:Official ; rdfs:label ?name '
+                                     'FILTER(CONTAINS(?name, "onerror")) }')
+    cells = driver.execute_script(CELLS)
+    assert cells == [f"{ID}person/daniel-okafor", HOSTILE_NAME]
+    assert_ran_no_markup_from_data(driver)
+
+
+def test_a_computed_value_holding_markup_shows_as_text(driver: Any, hostile_url: str) -> None:
+    script = "</script><script>alert(2)</script>"
+    values = f'VALUES (?x ?y) {{ ("{HOSTILE_NAME}" "{script}") }}'
+    run_on_page(driver, hostile_url, f"SELECT ?x ?y WHERE {{ {values} }}")
+    cells = driver.execute_script(CELLS)
+    assert cells == [HOSTILE_NAME, script]
+    assert driver.execute_script("return document.querySelectorAll('#results script').length") == 0
+    assert_ran_no_markup_from_data(driver)
+
+
+def test_the_served_network_view_shows_the_name_as_text(driver: Any, hostile_url: str) -> None:
+    driver.get(f"{hostile_url}/network")
+    wait_for(driver, "return window.kgView && window.kgView.ready")
+    assert driver.execute_script("return window.kgView.search('onerror')") == f"{ID}person/daniel-okafor"
+    assert driver.find_element("css selector", "#panel h2").text == HOSTILE_NAME
+    assert_ran_no_markup_from_data(driver)
+
+
+def test_served_pages_run_only_their_own_scripts(hostile_url: str) -> None:
+    import urllib.request
+
+    for path in ("/", "/network"):
+        with urllib.request.urlopen(f"{hostile_url}{path}", timeout=60) as response:
+            policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'sha256-" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+        assert "connect-src 'self'" in policy and "default-src 'none'" in policy

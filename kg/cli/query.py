@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from kg.errors import QueryError
-from kg.query import QueryResult, SavedQuery, run_query, saved_queries
+from kg.errors import QueryError, QueryStopped
+from kg.query import QueryLimits, QueryResult, SavedQuery, run_query, saved_queries
+from kg.query.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S
 from kg.query.saved import find_saved_query, parse_saved_query
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -31,10 +32,19 @@ DEFAULT_GRAPH = Path("out/graph.ttl")
               help="A parameter of the query, bound as an RDF term; repeatable.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Output format. Default: a table on a terminal, CSV otherwise.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT_S,
+              show_default=True, metavar="SECONDS", help="Stop a query that runs longer than this.")
+@click.option("--max-memory", type=click.IntRange(min=1), default=DEFAULT_MAX_MEMORY_MB, show_default=True,
+              metavar="MB", help="Stop a query that takes more memory than this.")
 @click.option("--list", "list_queries", is_flag=True, help="List the saved queries and their parameters.")
 def query_command(query: str | None, expression: str | None, graphs: tuple[Path, ...], store_dir: Path | None,
-                  endpoint: str | None, params: tuple[str, ...], fmt: str | None, list_queries: bool) -> None:
-    """Run QUERY (a saved query's name or a .rq file) or -e 'SPARQL'."""
+                  endpoint: str | None, params: tuple[str, ...], fmt: str | None, timeout: float,
+                  max_memory: int, list_queries: bool) -> None:
+    """Run QUERY (a saved query's name or a .rq file) or -e 'SPARQL'.
+
+    Queries only read: updates (INSERT, DELETE, LOAD, DROP ...) and SERVICE are refused, and a
+    query is stopped at the time and memory limits.
+    """
     if list_queries:
         click.echo(describe_saved_queries(saved_queries()))
         return
@@ -47,7 +57,12 @@ def query_command(query: str | None, expression: str | None, graphs: tuple[Path,
 
         store = RemoteStore(endpoint)
     files = list(graphs) or ([] if store is not None else [default_graph()])
-    result = run_query(chosen, graphs=files, store=store, params=parse_params(params))
+    limits = QueryLimits(timeout_s=timeout, max_memory_mb=max_memory)
+    try:
+        result = run_query(chosen, graphs=files, store=store, params=parse_params(params), limits=limits)
+    except QueryStopped as exc:
+        option = "--timeout" if exc.limit == "time" else "--max-memory"
+        raise QueryStopped(f"{exc} (raise the limit with {option})", exc.limit) from None
     write_result(result, fmt or ("table" if sys.stdout.isatty() else "csv"))
 
 

@@ -22,18 +22,25 @@ from kg.store import DEFAULT_STORE_DIR
               help="address to listen on; 0.0.0.0 exposes the endpoint to the network")
 @click.option("--port", type=int, default=7878, show_default=True)
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="seconds a query may run")
+@click.option("--max-memory", type=click.IntRange(min=1), default=1024, show_default=True, metavar="MB",
+              help="memory a query worker may take beyond what it started with; more stops the query")
 @click.option("--max-rows", type=int, default=10000, show_default=True,
               help="longest answer (rows or triples); longer ones are refused, never cut")
 @click.option("--workers", type=int, default=2, show_default=True, help="queries answered at once")
 def serve_command(store_dir: Path | None, graph_file: Path | None, host: str, port: int, timeout: float,
-                  max_rows: int, workers: int) -> None:
-    """Serve the graph read-only over the SPARQL 1.1 Protocol at http://HOST:PORT/sparql."""
+                  max_memory: int, max_rows: int, workers: int) -> None:
+    """Serve the graph read-only over the SPARQL 1.1 Protocol at http://HOST:PORT/sparql.
+
+    Updates and SERVICE are refused; each query runs in a worker process stopped at the time and
+    memory limits.
+    """
     if store_dir is not None and graph_file is not None:
         raise click.UsageError("give --store or --graph, not both")
     if graph_file is None and store_dir is None:
         store_dir = Path(DEFAULT_STORE_DIR)
     with store_for_serving(store_dir, graph_file) as location:
-        config = EndpointConfig(location, Limits(timeout_s=timeout, max_rows=max_rows), workers)
+        limits = Limits(timeout_s=timeout, max_memory_mb=max_memory, max_rows=max_rows)
+        config = EndpointConfig(location, limits, workers)
         server, endpoint = make_server(config, host, port)
         click.echo(f"SPARQL endpoint at http://{host}:{server.server_port}/sparql "
                    f"(query page at http://{host}:{server.server_port}/); Ctrl-C stops it", err=True)

@@ -74,18 +74,16 @@ def load_graph_file(path: Path) -> GraphStore:
     """An in-memory Oxigraph store holding a graph file: TriG keeps its graphs, Turtle gets one graph."""
     import pyoxigraph as ox
 
+    from kg.graph_files import load_graph_file as parse_graph_file
+    from kg.graph_files import rdf_format
     from kg.namespaces import ID, slug
     from kg.store.oxigraph import OxigraphStore
-    from kg.store.terms import rdf_format
 
     store = OxigraphStore(None)
-    fmt = rdf_format(None, path)
     # A triples-only file goes to a named graph of its own, since only named graphs are pushed.
+    fmt = rdf_format(path)
     target = None if fmt.supports_datasets else ox.NamedNode(str(ID[f"graph/{slug(path.stem)}"]))
-    try:
-        store.store.bulk_load(path=str(path), format=fmt, to_graph=target)
-    except (SyntaxError, OSError, ValueError) as exc:
-        raise StoreError(f"{path}: cannot load the graph: {exc}") from exc
+    parse_graph_file(store.store, path, to_graph=target, bulk=True)
     return store
 
 

@@ -8,12 +8,14 @@ from kg.query.engine import (
     run_query,
     store_from_graph,
 )
+from kg.query.limits import QueryLimits
 from kg.query.params import QueryParam
 from kg.query.results import QueryResult
 from kg.query.saved import SavedQuery, find_saved_query, parse_saved_query, saved_queries
 
 __all__ = [
     "DEFAULT_PREFIXES",
+    "QueryLimits",
     "QueryParam",
     "QueryResult",
     "SavedQuery",

@@ -19,8 +19,11 @@ from rdflib import Literal as RDFLiteral
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from kg.errors import GraphError, QueryError, StoreError
+from kg.errors import QueryError, QueryStopped, StoreError
+from kg.graph_files import load_graph_file
 from kg.namespaces import PREFIXES
+from kg.query.guard import describe, find_unsafe
+from kg.query.limits import QueryLimits, run_limited
 from kg.query.params import guess_term, to_term
 from kg.query.results import QueryResult, Row
 from kg.query.saved import SavedQuery, find_saved_query
@@ -29,13 +32,6 @@ from kg.store import terms as store_terms
 DEFAULT_PREFIXES: dict[str, str] = {
     **{name: str(ns) for name, ns in PREFIXES.items()},
     "rdf": str(RDF), "rdfs": str(RDFS), "skos": str(SKOS), "xsd": str(XSD), "owl": str(OWL),
-}
-
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS, ".n3": ox.RdfFormat.N3,
-    ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
 }
 
 _SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
@@ -56,23 +52,14 @@ class SparqlStore(Protocol):
 # --- loading -----------------------------------------------------------------------------------
 
 
-def rdf_format(path: Path) -> ox.RdfFormat:
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(RDF_FORMATS))
-        raise GraphError(f"{path}: unknown RDF file suffix {path.suffix!r}; known: {known}")
-    return fmt
-
-
 def load_store(graphs: Iterable[str | Path], *, keep_named_graphs: bool = False) -> ox.Store:
-    """An in-memory Oxigraph store holding the files; every triple in the default graph unless asked."""
+    """An in-memory Oxigraph store holding the files; every triple in the default graph unless asked.
+
+    The files are parsed by kg.graph_files, which reads nothing but them and fetches nothing.
+    """
     store = ox.Store()
     for graph in graphs:
-        path = Path(graph)
-        try:
-            store.load(path=str(path), format=rdf_format(path))
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise GraphError(f"{path}: cannot load the graph ({exc})") from None
+        load_graph_file(store, graph)
     return store if keep_named_graphs else fold_named_graphs(store)
 
 
@@ -213,23 +200,62 @@ def _where(query: SavedQuery) -> str:
 
 
 def run_query(query: str | SavedQuery, *, graphs: Sequence[str | Path] = (), store: object | None = None,
-              params: Mapping[str, str] | None = None) -> QueryResult:
+              params: Mapping[str, str] | None = None, limits: QueryLimits | None = None) -> QueryResult:
     """Run a saved query (name, file or SavedQuery) or SPARQL text over graph files or a store.
 
     `store` may be a pyoxigraph.Store or any object with `query(sparql)` (a kg.store backend); it
     is asked the query with the parameters already bound, so it needs no binding of its own.
+    Updates and SERVICE are refused (QueryError). With `limits` the query runs in a child process
+    that is stopped when it overruns them (QueryStopped); without, in this process, unbounded.
     """
     saved = resolve_query(query)
+    refuse_unsafe(saved)  # before check_syntax, which would already run a SERVICE call
     check_syntax(saved)
     sparql = inject_values(saved.text, bind_params(saved, params))
     if store is None:
         if not graphs:
             raise QueryError(f"{saved.name}: no graph to query (give graph files or a store)")
         store = load_store(graphs)
+    if limits is None:
+        return answer_or_fail(store, sparql, saved)
+    try:
+        return unpack(run_limited(lambda: pack(answer_or_fail(store, sparql, saved)), limits))
+    except QueryStopped as exc:
+        raise QueryStopped(f"{_where(saved)}: {exc}", exc.limit) from None
+
+
+def refuse_unsafe(query: SavedQuery) -> None:
+    unsafe = find_unsafe(query.text)
+    if unsafe is not None:
+        raise QueryError(f"{_where(query)}: {describe(unsafe)}")
+
+
+def answer_or_fail(store: object, sparql: str, saved: SavedQuery) -> QueryResult:
     try:
         return answer(store, sparql)
     except (OSError, RuntimeError, ValueError) as exc:
         raise QueryError(f"{_where(saved)}: the query failed ({exc})") from None
+
+
+# What crosses the pipe from a query process: a graph as N-Triples with its prefixes.
+Packed = QueryResult | tuple[bytes, list[tuple[str, str]]]
+
+
+def pack(result: QueryResult) -> Packed:
+    if result.kind == "construct" and result.graph is not None:
+        prefixes = [(name, str(namespace)) for name, namespace in result.graph.namespaces()]
+        return result.graph.serialize(format="nt", encoding="utf-8"), prefixes
+    return result
+
+
+def unpack(packed: Packed) -> QueryResult:
+    if isinstance(packed, QueryResult):
+        return packed
+    data, prefixes = packed
+    graph = Graph(bind_namespaces="none")
+    for name, namespace in prefixes:
+        graph.bind(name, namespace, override=True, replace=True)
+    return QueryResult(kind="construct", graph=graph.parse(data=data, format="nt"))
 
 
 def answer(store: object, sparql: str) -> QueryResult:

@@ -5,13 +5,18 @@
     GET  /        a query page with the saved queries;  /queries.json  the saved queries
     GET  /network the HTML network view (when kg.export provides one)
 
-Updates, LOAD and SERVICE are refused; each query has a time limit and a result-size limit.
+Updates, LOAD and SERVICE are refused; each query has a time, a memory and a result-size limit;
+a server bound to a loopback address answers only requests that name a loopback host.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
+import ipaddress
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -23,11 +28,13 @@ from pathlib import Path
 
 from kg.errors import StoreError
 from kg.resources import package_data, queries_dir
-from kg.serve.protocol import Answer, Limits, Refused, choose_format, keywords_of, looks_like_update
+from kg.serve.protocol import Answer, Limits, Refused, check_read_only, choose_format
 from kg.serve.workers import WorkerPool
 
 MAX_REQUEST_BYTES = 1_000_000
 QUERY_PAGE = "serve/static/index.html"
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "::1"})
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)  # code, not <script type="application/json">
 
 
 @dataclass
@@ -62,12 +69,30 @@ def network_view_renderer() -> Callable[..., str] | None:
     return render_html
 
 
+def content_security_policy(page: str) -> str:
+    """A policy under which the page runs exactly its own inline scripts and talks only to this server.
+
+    Scripts are allowed by hash, so markup that a label might smuggle in (an onerror handler, a
+    script element) would not run even if it reached the page; nothing loads from elsewhere.
+    """
+    scripts = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()}'"
+                       for code in _INLINE_SCRIPT.findall(page)) or "'none'"
+    return (f"default-src 'none'; script-src {scripts}; "
+            "style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors 'none'")
+
+
+def html_answer(page: str) -> Answer:
+    return Answer(200, "text/html; charset=utf-8", page.encode("utf-8"),
+                  {"Content-Security-Policy": content_security_policy(page)})
+
+
 class SparqlEndpoint:
     def __init__(self, config: EndpointConfig) -> None:
         self.config = config
         self.pool = WorkerPool(config.store_path, config.workers)
-        self._page: bytes | None = None
-        self._network: bytes | None = None
+        self._page: Answer | None = None
+        self._network: Answer | None = None
         self._lock = threading.Lock()
 
     def answer(self, sparql: str | None, format_name: str | None) -> Answer:
@@ -75,16 +100,16 @@ class SparqlEndpoint:
             raise Refused(400, "no query: give ?query=… (SPARQL 1.1 Protocol)")
         return self.pool.run(sparql, format_name, self.config.limits)
 
-    def page(self) -> bytes:
+    def page(self) -> Answer:
         if self._page is None:
             template = package_data(QUERY_PAGE).read_text(encoding="utf-8")
             queries = json.dumps(saved_queries_json()).replace("</", "<\\/")
             network = "true" if network_view_renderer() else "false"
-            self._page = (template.replace("/*SAVED_QUERIES*/[]", queries)
-                          .replace("/*NETWORK_VIEW*/false", network).encode("utf-8"))
+            self._page = html_answer(template.replace("/*SAVED_QUERIES*/[]", queries)
+                                     .replace("/*NETWORK_VIEW*/false", network))
         return self._page
 
-    def network(self) -> bytes:
+    def network(self) -> Answer:
         renderer = network_view_renderer()
         if renderer is None:
             raise Refused(404, "no network view: kg.export does not provide one in this version")
@@ -92,16 +117,44 @@ class SparqlEndpoint:
             if self._network is None:
                 import pyoxigraph as ox
 
-                self._network = renderer(ox.Store.read_only(str(self.config.store_path))).encode("utf-8")
+                self._network = html_answer(renderer(ox.Store.read_only(str(self.config.store_path))))
         return self._network
 
     def close(self) -> None:
         self.pool.close()
 
 
-def make_handler(endpoint: SparqlEndpoint) -> type[BaseHTTPRequestHandler]:
+def is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def host_allowed(host_header: str | None, bound_host: str) -> bool:
+    """Whether a request may be answered: one to a loopback-bound endpoint must name a loopback host.
+
+    Otherwise a web page could rebind its own domain name to 127.0.0.1 and read the answers
+    (DNS rebinding): the browser would then send that domain name as Host.
+    """
+    if not host_header or not is_loopback(bound_host):
+        return True
+    name = urllib.parse.urlsplit(f"//{host_header.strip()}").hostname or ""
+    return is_loopback(name)
+
+
+class EndpointServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # Hundreds of clients connecting at once must not overflow the listen backlog (socketserver: 5).
+    request_queue_size = 1024
+
+
+def make_handler(endpoint: SparqlEndpoint, bound_host: str = "127.0.0.1") -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "readout-kg"
+        timeout = 60  # seconds a connection may sit idle: a silent client does not hold a thread forever
 
         def do_GET(self) -> None:
             url = urllib.parse.urlsplit(self.path)
@@ -136,21 +189,23 @@ def make_handler(endpoint: SparqlEndpoint) -> type[BaseHTTPRequestHandler]:
 
         def _route(self, path: str, params: dict[str, list[str]]) -> None:
             try:
+                if not host_allowed(self.headers.get("Host"), bound_host):
+                    raise Refused(403, f"this endpoint answers only at {bound_host}, not at the Host "
+                                       "this request names")
                 if path in ("/sparql", "/query"):
                     if "query" not in params and self.command == "GET":
-                        return self._send(Answer(200, "text/html; charset=utf-8", endpoint.page()))
+                        return self._send(endpoint.page())
                     sparql = params.get("query", [""])[0]
-                    if looks_like_update(sparql) and not _is_query(sparql):
-                        raise Refused(403, "updates are refused: this endpoint is read-only")
+                    check_read_only(sparql)  # here too, so a refused query never waits for a worker
                     fmt = choose_format(params.get("format", [None])[0], self.headers.get("Accept"))
                     return self._send(endpoint.answer(sparql, fmt))
                 if path in ("/", "/index.html"):
-                    return self._send(Answer(200, "text/html; charset=utf-8", endpoint.page()))
+                    return self._send(endpoint.page())
                 if path == "/queries.json":
                     body = json.dumps(saved_queries_json(), indent=1).encode("utf-8")
                     return self._send(Answer(200, "application/json", body))
                 if path == "/network":
-                    return self._send(Answer(200, "text/html; charset=utf-8", endpoint.network()))
+                    return self._send(endpoint.network())
                 raise Refused(404, f"nothing at {path}; the SPARQL endpoint is /sparql")
             except Refused as exc:
                 self._refuse(exc.status, exc.message)
@@ -163,6 +218,8 @@ def make_handler(endpoint: SparqlEndpoint) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
             self.send_header("X-Content-Type-Options", "nosniff")
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(answer.body)
@@ -171,11 +228,6 @@ def make_handler(endpoint: SparqlEndpoint) -> type[BaseHTTPRequestHandler]:
             pass  # queries may be long; the command line reports its own start and stop
 
     return Handler
-
-
-def _is_query(sparql: str) -> bool:
-    code = keywords_of(sparql).upper()
-    return any(word in code for word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"))
 
 
 @contextlib.contextmanager
@@ -203,6 +255,5 @@ def store_for_serving(store_dir: Path | None, graph_file: Path | None) -> Iterat
 def make_server(config: EndpointConfig, host: str = "127.0.0.1", port: int = 7878
                 ) -> tuple[ThreadingHTTPServer, SparqlEndpoint]:
     endpoint = SparqlEndpoint(config)
-    server = ThreadingHTTPServer((host, port), make_handler(endpoint))
-    server.daemon_threads = True
+    server = EndpointServer((host, port), make_handler(endpoint, host))
     return server, endpoint

@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Protocol, read-only: what is refused, result formats, and running one query.
 
-`run_limited` runs in a worker process (see kg.serve.workers) so that a query over its time limit
-can be stopped by ending the process; a query is refused when it holds SERVICE (no outgoing calls)
-or is an update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY).
+`run_limited` runs in a worker process (see kg.serve.workers) so that a query over its time or
+memory limit can be stopped by ending the process; a query is refused when it holds SERVICE (no
+outgoing calls) or is an update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY), as
+kg.query.guard reads it.
 """
 
 from __future__ import annotations
@@ -10,22 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from kg.query.guard import find_unsafe
+from kg.query.limits import QueryLimits
 from kg.store.terms import SERIALISATION_PREFIXES, STANDARD_PREFIXES
-
-# Strings, IRIs and comments, so that keywords inside them are not taken for keywords.
-_INERT = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|'
-                    r'<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_SERVICE = re.compile(r"\bSERVICE\b", re.I)
-_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
 
 RESULT_TYPES = {
     "json": "application/sparql-results+json",
@@ -57,8 +53,11 @@ class Refused(Exception):
 
 
 @dataclass(frozen=True)
-class Limits:
+class Limits(QueryLimits):
+    """The endpoint's limits per query: time, memory (each worker) and answer length."""
+
     timeout_s: float = 10.0
+    max_memory_mb: int = 1024
     max_rows: int = 10000
 
 
@@ -67,21 +66,18 @@ class Answer:
     status: int
     content_type: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
 
-def keywords_of(sparql: str) -> str:
-    return _INERT.sub(" ", sparql)
+UPDATE_REFUSED = "updates are refused: this endpoint is read-only"
+SERVICE_REFUSED = "SERVICE is refused: this endpoint does not call other endpoints"
 
 
 def check_read_only(sparql: str) -> None:
-    """Refuse SERVICE (the endpoint makes no outgoing calls); updates are refused by the parser too."""
-    code = keywords_of(sparql)
-    if _SERVICE.search(code):
-        raise Refused(403, "SERVICE is refused: this endpoint does not call other endpoints")
-
-
-def looks_like_update(sparql: str) -> bool:
-    return bool(_UPDATE.search(keywords_of(sparql)))
+    """Refuse updates and SERVICE (the endpoint changes nothing and makes no outgoing calls)."""
+    unsafe = find_unsafe(sparql)
+    if unsafe is not None:
+        raise Refused(403, SERVICE_REFUSED if unsafe.kind == "service" else UPDATE_REFUSED)
 
 
 def choose_format(requested: str | None, accept: str | None) -> str | None:
@@ -101,8 +97,6 @@ def run_limited(store: ox.Store, sparql: str, format_name: str | None, limits: L
     try:
         result = store.query(sparql, use_default_graph_as_union=True, prefixes=STANDARD_PREFIXES)
     except SyntaxError as exc:
-        if looks_like_update(sparql):
-            raise Refused(403, "updates are refused: this endpoint is read-only") from exc
         raise Refused(400, f"malformed query: {exc}") from exc
     if isinstance(result, ox.QueryBoolean):
         return _boolean_answer(bool(result), format_name or "json")
