@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from kg.errors import FormatError, InputError, KGError
 from kg.model import Document
@@ -161,9 +164,8 @@ def test_parse_published_refuses_partial_dates(value: object) -> None:
 @pytest.mark.parametrize(("name", "why"), [
     ("empty.txt", "empty file"),
     ("whitespace.txt", "only whitespace"),
-    ("binary.txt", "binary file"),
+    ("binary.txt", "not text: the file is a PNG image"),
     ("controls.txt", "binary file"),
-    ("utf16.txt", "UTF-16"),
     ("bad_encoding.txt", "not UTF-8"),
     ("empty.jsonl", "empty"),
 ])
@@ -171,6 +173,12 @@ def test_bad_input_is_a_failure_naming_the_problem(name: str, why: str) -> None:
     failure = only_failure(name)
     assert failure.path.endswith(name) and why in failure.reason
     assert str(failure) == f"{failure.path}: {failure.reason}"
+
+
+def test_utf16_with_a_byte_order_mark_is_decoded() -> None:
+    document = only_document("utf16.txt")
+    assert document.text == "Hi"
+    assert document.meta["encoding"] == "utf-16-le" and "byte order mark" in document.meta["encoding_note"]
 
 
 def test_latin1_falls_back_to_cp1252_and_says_so() -> None:
@@ -302,10 +310,15 @@ def test_html_without_main_text_is_a_failure() -> None:
 
 
 def test_unreadable_file_is_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    # Tests run as root, whom chmod 000 does not stop: the refusal is the OS's, simulated.
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(path: str | Path, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(path).name == "front.md":
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     failure = only_failure("front.md")
     assert failure.reason == "cannot be read: Permission denied"
 
@@ -332,3 +345,156 @@ def test_text_repeated_across_pages_is_kept_on_each(tmp_path: Path) -> None:
     texts = [d.text for d in read_paths([tmp_path]) if isinstance(d, Document)]
     assert len(texts) == 2 and texts[0] == texts[1]
     assert "Photo: Example Defence Portal photo desk" in texts[1]
+
+
+# --- what a file really is ----------------------------------------------------------------------
+SIGNATURES = yaml.safe_load((Path(__file__).parent.parent / "kg" / "read" / "data" / "signatures.yaml")
+                            .read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("signature", SIGNATURES, ids=lambda entry: entry["name"])
+def test_a_known_binary_format_renamed_txt_is_refused_by_name(signature: dict[str, str],
+                                                              tmp_path: Path) -> None:
+    path = tmp_path / "renamed.txt"
+    path.write_bytes(bytes.fromhex(signature["hex"]) + b" and then some ASCII text, as a PDF may hold\n")
+    (failure,) = read_file(path)
+    assert isinstance(failure, ReadFailure) and failure.reason == f"not text: the file is {signature['name']}"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(codec: str, tmp_path: Path) -> None:
+    path = tmp_path / "marked.txt"
+    path.write_bytes(("\ufeffMinister A met Minister B in Montréal.\r\n").encode(codec))
+    (document,) = read_file(path)
+    assert isinstance(document, Document) and document.text == "Minister A met Minister B in Montréal.\n"
+    assert document.meta["encoding"] == codec
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    ("Министр обороны встретился с коллегой в Москве.", "cp1251"),   # all of it decodes as cp1252
+    ("東京で会談", "shift_jis"),                                         # so does this
+])
+def test_a_legacy_encoding_is_refused_not_turned_into_mojibake(text: str, codec: str, tmp_path: Path) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode(codec))
+    path.read_bytes().decode("cp1252")     # the trap: cp1252 takes these bytes without complaint
+    (failure,) = read_file(path)
+    assert isinstance(failure, ReadFailure) and "legacy encoding" in failure.reason
+
+
+def test_a_named_pipe_is_refused_at_once_instead_of_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")     # nothing ever writes to it: opening it to read would block
+    (failure,) = read_paths([tmp_path])
+    assert isinstance(failure, ReadFailure) and failure.reason.startswith("not a regular file (a named pipe)")
+
+
+def test_a_folder_named_like_a_file_is_refused_when_named(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").mkdir()
+    (failure,) = read_file(tmp_path / "x.txt")
+    assert isinstance(failure, ReadFailure) and failure.reason.startswith("not a regular file (a folder)")
+
+
+# --- folders with symbolic links --------------------------------------------------------------------
+def test_a_symbolic_link_loop_is_one_failure_and_every_file_is_read_once(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("A text.")
+    os.symlink(tmp_path, tmp_path / "sub" / "up")         # back to the top: a loop
+    os.symlink(tmp_path / "sub", tmp_path / "again")      # the same folder by a second name
+    os.symlink("self.txt", tmp_path / "self.txt")         # a link to itself
+    items = list(read_paths([tmp_path]))
+    assert [i.identifier for i in items if isinstance(i, Document)] == ["a.txt"]
+    failures = {Path(i.path).relative_to(tmp_path).as_posix(): i.reason
+                for i in items if isinstance(i, ReadFailure)}
+    assert failures.keys() == {"sub/up", "self.txt"}
+    assert failures["sub/up"].startswith("symbolic link loop: it leads back to ")
+    assert failures["self.txt"] == "cannot be read: Too many levels of symbolic links"
+
+
+def test_a_linked_folder_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.txt").write_text("B text.")
+    (tmp_path / "in").mkdir()
+    os.symlink(tmp_path / "elsewhere", tmp_path / "in" / "linked")
+    assert [i.identifier for i in read_paths([tmp_path / "in"]) if isinstance(i, Document)] == ["b.txt"]
+
+
+def test_a_file_name_that_is_not_utf8_becomes_printable(tmp_path: Path) -> None:
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), "wb") as handle:
+        handle.write(b"A text.")
+    (document,) = read_paths([tmp_path])
+    assert isinstance(document, Document) and document.identifier == "caf\\xe9.txt"
+    assert document.path.endswith("caf\\xe9.txt")
+
+
+# --- JSON Lines, line by line -----------------------------------------------------------------------
+def test_a_jsonl_line_over_the_limit_is_skipped_and_the_count_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text('{"text": "First."}\n{"text": "' + "x" * 5000 + '"}\n{"text": "Third."}\n')
+    items = list(read_file(path, max_bytes=1000))
+    assert [getattr(i, "identifier", None) or i.path.rsplit("/", 1)[1] for i in items] == [
+        "big.jsonl#1", "big.jsonl#2", "big.jsonl#3"]
+    assert isinstance(items[1], ReadFailure)
+    assert items[1].reason == "too large: 5,013 bytes (the limit is 1,000)"   # the whole line, newline too
+
+
+@pytest.mark.parametrize(("line", "why"), [
+    ('{"text": "x", "deep": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    ('{"text": "Minister A \\ud800 met Minister B."}', "lone surrogate"),
+    ('{"text": "A.", "title": "\\udfff"}', "'title' holds U+DFFF"),
+])
+def test_a_bad_jsonl_line_fails_alone(line: str, why: str, tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(line + '\n{"text": "The next line."}\n')
+    first, second = read_file(path)
+    assert isinstance(first, ReadFailure) and first.path.endswith("c.jsonl#1") and why in first.reason
+    assert isinstance(second, Document) and second.identifier == "c.jsonl#2"
+
+
+def test_a_utf16_jsonl_file_is_refused_whole(tmp_path: Path) -> None:
+    path = tmp_path / "u.jsonl"
+    path.write_bytes('\ufeff{"text": "One."}\n{"text": "Two."}\n'.encode("utf-16-le"))
+    (failure,) = read_file(path)
+    assert isinstance(failure, ReadFailure)
+    assert failure.reason.startswith("UTF-16 text: JSON Lines must be UTF-8")
+
+
+# --- HTML nested past the parser's depth ------------------------------------------------------------
+ARTICLE = ("<article><p>" + "Fictional Minister A met Fictional Minister B in the capital to discuss "
+           "maritime security and the coming exercises, according to the ministry. " * 3 + "</p></article>")
+
+
+def test_html_deeper_than_the_parser_reads_keeps_what_lies_above(tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text(f"<html><body>{ARTICLE}{'<div>' * 10_000}lost{'</div>' * 10_000}</body></html>")
+    document = only_document_at(path)
+    assert "maritime security" in document.text and "lost" not in document.text
+    assert "more than 255 deep" in document.meta["html_note"]
+
+
+def test_html_with_nothing_above_the_depth_limit_says_why_it_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text(f"<html><body>{'<div>' * 10_000}{ARTICLE}{'</div>' * 10_000}</body></html>")
+    (failure,) = read_file(path)
+    assert isinstance(failure, ReadFailure) and "no main text" in failure.reason
+    assert "more than 255 deep" in failure.reason
+
+
+def test_absurdly_nested_json_ld_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "ld.html"
+    ld = '{"datePublished": "2024-01-02", "x": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    path.write_text(f'<html><head><script type="application/ld+json">{ld}</script></head>'
+                    f"<body>{ARTICLE}</body></html>")
+    assert "maritime security" in only_document_at(path).text
+
+
+def only_document_at(path: Path) -> Document:
+    items = list(read_file(path))
+    assert len(items) == 1 and isinstance(items[0], Document), items
+    return items[0]
+
+
+def test_a_front_matter_error_names_the_line_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "f.md"
+    path.write_text("---\ntitle: fine\nbad: @x\n---\nBody.\n")
+    (failure,) = read_file(path)
+    assert isinstance(failure, ReadFailure) and failure.reason.endswith("(line 3)")

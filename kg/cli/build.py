@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from kg.cli import debug
 from kg.pipeline import BuildResult, build
 
 
@@ -65,10 +66,10 @@ def run_build(
 
 def _report(result: BuildResult, out: Path, quiet: bool) -> None:
     for path, reason in result.documents_failed:
-        click.echo(f"error: {path}: {reason}", err=True)
+        click.echo(f"error: {printable(path)}: {printable(reason)}", err=True)
     if not quiet:
         for warning in result.warnings:
-            click.echo(f"note: {warning}", err=True)
+            click.echo(f"note: {printable(warning)}", err=True)
     click.echo(f"{result.summary()} -> {out}")
 
 
@@ -107,6 +108,7 @@ def _report(result: BuildResult, out: Path, quiet: bool) -> None:
     metavar="NAME",
     help="An installed spaCy pipeline (name or path) whose entity recogniser adds person names.",
 )
+@debug.option
 @click.option(
     "--profile",
     "profile",
@@ -136,6 +138,11 @@ def build_command(
     if result.documents_failed:
         return 1
     return 1 if strict and result.violations else 0
+
+
+def printable(text: str) -> str:
+    """One line, whatever a library's message holds (newlines; file names that are not UTF-8)."""
+    return " ".join(text.split()).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 commands: list[click.Command] = [build_command]

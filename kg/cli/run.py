@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.build import run_build
+from kg.cli.build import printable, run_build
 from kg.export import export_all
 from kg.query import QueryResult, run_query, saved_queries
 from kg.reference.load import reference_graph
@@ -79,11 +79,11 @@ def run_command(paths: tuple[str, ...], out: Path, jobs: int | None) -> int:
     result = run_build(paths or ("seeds",), out, jobs or os.cpu_count() or 1, quiet=False, validate=True)
     click.echo(result.summary())
     for path, reason in result.documents_failed:
-        click.echo(f"error: {path}: {reason}", err=True)
+        click.echo(f"error: {printable(path)}: {printable(reason)}", err=True)
     if result.warnings:
         click.echo("build report (also in build-report.txt):")
         for warning in result.warnings:
-            click.echo(f"  {warning}")
+            click.echo(f"  {printable(warning)}")
     click.echo("\nvalidation (also in validation.txt):\n" + result.validation_text.strip())
     graph = out / "graph.ttl"
     _run_saved_queries(graph, out)

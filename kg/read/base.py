@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,16 +15,49 @@ from kg.model import Document
 
 DEFAULT_MAX_BYTES = 20_000_000
 
+# Failures are logged at DEBUG with their traceback: `kg build --debug` shows them.
+log = logging.getLogger("kg.read")
+
 
 @dataclass(frozen=True)
 class ReadFailure:
-    """A file (or one line of a JSON Lines file) that could not be read; callers print `path: reason`."""
+    """A file (or one line of a JSON Lines file) that could not be read; callers print `path: reason`.
+
+    Both are kept printable on one line: a reason from a library may span lines, and a file name
+    may hold bytes that are not UTF-8."""
 
     path: str
     reason: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", path_text(self.path))
+        object.__setattr__(self, "reason", one_line(self.reason))
+
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+def path_text(path: str | Path) -> str:
+    """The path as text that can be printed and written to a graph: the bytes of a file name that
+    are not UTF-8 (which Python keeps as lone surrogates) become `\\xNN` escapes."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def failure_of(error: InputError, where: str | None = None) -> ReadFailure:
+    """The failure record of an InputError (at `where`, a line of the file, when given), logged with
+    its traceback for --debug."""
+    failure = ReadFailure(where or error.path, error.reason)
+    log.debug("%s", failure, exc_info=error)
+    return failure
 
 
 class Reader(ABC):
@@ -47,4 +82,4 @@ class Reader(ABC):
         try:
             yield from self.read(path)
         except InputError as error:
-            yield ReadFailure(error.path, error.reason)
+            yield failure_of(error)

@@ -53,7 +53,8 @@ def _parse_yaml(block: str, origin: str | Path) -> dict[str, object]:
         loaded = yaml.load(block, Loader=_YAML_LOADER)   # a safe loader: no arbitrary objects
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""   # +2: 0-based, after the fence
+        # The block starts right after the opening '---', on the file's first line; marks count from 0.
+        where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise InputError(origin, f"malformed front matter: {problem}{where}") from error
     if loaded is None:

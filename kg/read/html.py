@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from lxml import etree
 from lxml import html as lxml_html
 
 from kg.errors import InputError
@@ -54,8 +55,11 @@ class HtmlReader(Reader):
         decoded = decode(data, path, declared=html_charset(data))
         page = _XML_DECLARATION.sub("", decoded.text, count=1)
         tree = _parse(page, path)
-        text = _main_text(page, path)
         meta = {"format": self.name, **decoded.meta}
+        cut = _cut_at_depth(tree)
+        if cut:
+            meta["html_note"] = cut
+        text = _main_text(page, path, cut)
         tags = _meta_values(tree)
         published = _published(tree, tags, meta)
         yield Document(identifier=Path(path).name, text=text, path=str(path), title=_title(tree, tags),
@@ -70,7 +74,38 @@ def _parse(page: str, path: str | Path) -> Any:
         raise InputError(path, f"malformed HTML: {error}") from error
 
 
-def _main_text(page: str, path: str | Path) -> str:
+@cache
+def _parser_depth_limit() -> int | None:
+    """How deep libxml2's HTML parser nests elements (255 by default); None if it has no limit.
+
+    Measured rather than assumed: the limit depends on the libxml2 build, and trafilatura parses
+    with the same library."""
+    probe = 4 * 1024
+    tree = lxml_html.document_fromstring("<div>" * probe + "x")
+    depth = int(tree.xpath("count(//*[not(*)][1]/ancestor::*)"))
+    return depth if depth < probe else None
+
+
+def _cut_at_depth(tree: Any) -> str | None:
+    """Why part of the page is missing, when it nests elements deeper than the parser reads.
+
+    The parser drops what lies below its depth limit instead of recursing into it (a page of
+    10,000 nested elements cannot exhaust the stack); the reader says so, rather than return a
+    text that silently lacks that part."""
+    limit = _parser_depth_limit()
+    if limit is None or not _at_depth(limit)(tree):
+        return None
+    return f"the page nests elements more than {limit} deep; the HTML parser drops what lies deeper"
+
+
+@cache
+def _at_depth(ancestors: int) -> etree.XPath:
+    """Whether an element has `ancestors` ancestors: one step per level, so each element is
+    visited once (count(ancestor::*) on every element would walk up from each)."""
+    return etree.XPath("boolean(/" + "/".join(["*"] * (ancestors + 1)) + ")")
+
+
+def _main_text(page: str, path: str | Path, cut: str | None = None) -> str:
     import trafilatura
 
     # trafilatura's own deduplication is off: its cache is shared between pages (text one page
@@ -81,7 +116,7 @@ def _main_text(page: str, path: str | Path) -> str:
         include_formatting=False, include_tables=True, favor_precision=True, with_metadata=False,
         deduplicate=False, config=_trafilatura_config())
     if not text or not text.strip():
-        raise InputError(path, "empty: no main text found in the HTML page")
+        raise InputError(path, "empty: no main text found in the HTML page" + (f" ({cut})" if cut else ""))
     return _drop_repeated_lines(normalise_newlines(text))
 
 
@@ -186,9 +221,9 @@ def _first_jsonld(tree: Any, source_key: str) -> str | None:
             continue
         try:
             data = json.loads(script.text_content())
-        except (json.JSONDecodeError, TypeError):
+            found = _find_key(data, keys)
+        except (ValueError, TypeError, RecursionError):   # broken or absurdly nested JSON-LD: no metadata
             continue
-        found = _find_key(data, keys)
         if found:
             return found
     return None

@@ -1,7 +1,7 @@
 """JSON Lines: one document per line, `{"text": ..., "title": ..., "published": ...}`.
 
 The file is streamed line by line, so a corpus of tens of thousands of documents in one file
-needs no more memory than its longest line; the size limit applies to each line.
+needs no more memory than the size limit, which applies to each line.
 """
 
 from __future__ import annotations
@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import InputError
 from kg.model import Document
-from kg.read.base import Reader, ReadFailure
-from kg.read.decode import decode
+from kg.read.base import Reader, ReadFailure, failure_of
+from kg.read.decode import decode, open_regular, unicode_mark
 from kg.read.metadata import build_document
+
+_SKIP_CHUNK = 1 << 20
 
 
 class JsonLinesReader(Reader):
@@ -31,28 +34,52 @@ class JsonLinesReader(Reader):
 
     def read_each(self, path: str | Path) -> Iterator[Document | ReadFailure]:
         try:
-            yield from self._records(path)
+            with open_regular(path) as handle:
+                yield from self._records(handle, path)
+        except InputError as error:
+            yield failure_of(error)
         except OSError as error:
             yield ReadFailure(str(path), f"cannot be read: {error.strerror or error}")
 
-    def _records(self, path: str | Path) -> Iterator[Document | ReadFailure]:
+    def _records(self, handle: BinaryIO, path: str | Path) -> Iterator[Document | ReadFailure]:
         records = 0
-        with Path(path).open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if raw.strip():
-                    records += 1
-                    yield self._read_line(raw, number, path)
+        for number, raw, size in self._lines(handle):
+            if number == 1 and raw is not None and (mark := unicode_mark(raw)):
+                # Lines cannot even be told apart: in UTF-16 a newline is two bytes.
+                yield ReadFailure(str(path), f"{mark} text: JSON Lines must be UTF-8 (save it as UTF-8)")
+                return
+            if raw is None:
+                records += 1
+                yield ReadFailure(f"{path}#{number}", f"too large: {size:,} bytes (the limit is "
+                                                      f"{self.max_bytes:,})")
+            elif raw.strip():
+                records += 1
+                yield self._read_line(raw, number, path)
         if records == 0:
             yield ReadFailure(str(path), "empty: no JSON lines")
 
+    def _lines(self, handle: BinaryIO) -> Iterator[tuple[int, bytes | None, int]]:
+        """(line number, bytes or None when over the limit, size) for each line, reading at most
+        the limit at a time: a line of gigabytes is skipped, never held in memory."""
+        number = 0
+        while raw := handle.readline(self.max_bytes + 1):
+            number += 1
+            if len(raw) <= self.max_bytes:
+                yield number, raw, len(raw)
+                continue
+            size = len(raw)
+            while not raw.endswith(b"\n") and (raw := handle.readline(_SKIP_CHUNK)):
+                size += len(raw)
+            yield number, None, size
+
     def _read_line(self, raw: bytes, number: int, path: str | Path) -> Document | ReadFailure:
         where = f"{path}#{number}"
-        if len(raw) > self.max_bytes:
-            return ReadFailure(where, f"too large: {len(raw):,} bytes (the limit is {self.max_bytes:,})")
         try:
             return self._document(raw, number, path, where)
         except InputError as error:
-            return ReadFailure(where, error.reason)
+            return failure_of(error, where)
+        except RecursionError:
+            return ReadFailure(where, "malformed JSON line: nested too deeply")
 
     def _document(self, raw: bytes, number: int, path: str | Path, where: str) -> Document:
         decoded = decode(raw, where)
@@ -72,4 +99,3 @@ class JsonLinesReader(Reader):
         identifier = f"{Path(path).name}#{number}"
         meta = {"format": self.name, "line": str(number), **decoded.meta}
         return build_document(identifier, text, str(path), record, meta)
-

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from datetime import date
 
+from kg.errors import InputError
 from kg.model import Document
 from kg.read.dates import parse_published
 
@@ -18,7 +19,8 @@ def build_document(identifier: str, text: str, path: str, metadata: Mapping[str,
     """A Document whose fields come from `metadata`; an unreadable `published` is noted, not fatal.
 
     A bad date loses only the anchor for relative dates, so the document is still worth reading;
-    meta["published_error"] says why the date is absent.
+    meta["published_error"] says why the date is absent. InputError when a value is not Unicode
+    text (JSON's "\\ud800" escapes give lone surrogates, which no graph can hold).
     """
     all_meta = dict(meta)
     all_meta.update({str(k): _as_text(v) for k, v in metadata.items() if k not in FIELD_KEYS and k != "text"})
@@ -31,10 +33,24 @@ def build_document(identifier: str, text: str, path: str, metadata: Mapping[str,
             published = parse_published(raw_published, language)
         except ValueError as error:
             all_meta["published_error"] = str(error)
-    return Document(identifier=identifier, text=text, path=path,
-                    title=_optional_text(metadata.get("title")),
-                    source=_optional_text(metadata.get("source")),
-                    published=published, language=language, meta=all_meta)
+    document = Document(identifier=identifier, text=text, path=path,
+                        title=_optional_text(metadata.get("title")),
+                        source=_optional_text(metadata.get("source")),
+                        published=published, language=language, meta=all_meta)
+    _require_unicode(document, path)
+    return document
+
+
+def _require_unicode(document: Document, path: str) -> None:
+    values = {"text": document.text, "title": document.title, "source": document.source,
+              "language": document.language, **document.meta}
+    for key, value in values.items():
+        try:
+            (value or "").encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = (value or "")[error.start]
+            raise InputError(path, f"the {key!r} holds U+{ord(bad):04X}, a lone surrogate, "
+                                   "not Unicode text") from error
 
 
 def _optional_text(value: object) -> str | None:
