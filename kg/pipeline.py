@@ -14,8 +14,11 @@ identical) and merged afterwards. A build streams: memory does not grow with the
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pickle
+import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +46,7 @@ from kg.reference.model import ReferenceData
 from kg.validate.report import ValidationReport, ValidationResult
 
 REFERENCE_GRAPH = ID["graph/reference"]
+_LOG = logging.getLogger("kg.pipeline")
 Progress = Callable[[int], None]
 
 KEEP_DOCUMENTS = 2_000  # builds up to this size keep their statements in memory (`BuildResult.graph`)
@@ -127,13 +131,21 @@ class BuildResult:
 def safe_extract(
     document: Document, reference: ReferenceData, model: str | None = None
 ) -> DocExtraction | ReadFailure:
-    """One document's extraction; a document that breaks the extractor fails alone, named."""
+    """One document's extraction; a document that breaks the extractor fails alone, named (with
+    its line, for a line of a JSON Lines file)."""
     try:
-        return extract(document, reference, model=model)
+        x = extract(document, reference, model=model)
     except Exception as exc:
-        return ReadFailure(
-            document.path or document.identifier, f"extraction failed: {type(exc).__name__}: {exc}"
-        )
+        where = document.path or document.identifier
+        if "line" in document.meta:
+            where = f"{where}#{document.meta['line']}"
+        _LOG.debug("%s: extraction failed", where, exc_info=exc)  # the traceback, with --debug
+        reason = " ".join(f"extraction failed: {type(exc).__name__}: {exc}".split())
+        return ReadFailure(where, reason)
+    error = document.meta.get("published_error")
+    if error:
+        x.notes.append(f"{document.identifier}: 'published' is ignored: {' '.join(str(error).split())}")
+    return x
 
 
 def read_documents(paths: Iterable[str | Path], failures: list[tuple[str, str]]) -> Iterator[Document]:
@@ -303,8 +315,9 @@ def build(
     out = Path(out_dir) if out_dir is not None else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
+        clear_leftovers(out)
     seconds: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix=".kg-build-", dir=out) as scratch:
+    with tempfile.TemporaryDirectory(prefix=f".kg-build-{os.getpid()}-", dir=out) as scratch:
         pool: Executor | None = None
         if jobs > 1:
             pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
@@ -393,6 +406,35 @@ def _streamed(
     if validate:
         _set_report(result, ValidationReport(sorted(found)))
     return result, writer
+
+
+_LEFTOVER = re.compile(r"^\.(?:kg-build-(?P<build>\d+)-.*|.+\.tmp-(?P<tmp>\d+))$")
+
+
+def clear_leftovers(out: Path) -> list[Path]:
+    """Remove the scratch folders and half-written files that killed builds left in `out`: those
+    whose process is gone (a build running beside this one keeps its own)."""
+    removed = []
+    for path in out.iterdir():
+        match = _LEFTOVER.match(path.name)
+        if match is None or _alive(int(match.group("build") or match.group("tmp"))):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _timed(items: Iterator[Document], seconds: dict[str, float], key: str) -> Iterator[Document]:
@@ -630,6 +672,7 @@ def build_into_store(
         if out_dir is not None:
             out = Path(out_dir)
             out.mkdir(parents=True, exist_ok=True)
+            clear_leftovers(out)
             store.export(out / "graph.ttl", "turtle")
             store.export(out / "graph.trig", "trig")
             _write_reports(result, out)

@@ -227,8 +227,6 @@ def test_a_published_that_is_not_a_date_leaves_the_document_undated(graph: Graph
     assert graph.value(document, DCTERMS.issued) is None
 
 
-@pytest.mark.xfail(strict=True, reason="kg/pipeline or kg/extract: Document.meta['published_error'] (set by "
-                                       "kg/read/metadata.py) never reaches the build report or the console")
 def test_a_published_that_is_not_a_date_gets_a_line(built: Run, corpus: Path) -> None:
     lines = [line for line in built.stderr.splitlines() if "bad-date.md" in line]
     assert len(lines) == 1 and "published" in lines[0] and "the day after the summit" in lines[0], lines

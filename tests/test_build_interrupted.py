@@ -154,9 +154,6 @@ def test_a_build_after_a_kill_gives_what_a_clean_build_gives(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="kg/pipeline: a killed build's scratch folder (.kg-build-*) and "
-                                       "temporary files (.graph.ttl.tmp-PID) stay in the output folder "
-                                       "for ever; the next build could remove those of dead processes")
 def test_a_build_after_a_kill_leaves_no_temporary_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     complete_build(out)
