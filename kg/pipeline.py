@@ -26,7 +26,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDFS
@@ -47,7 +47,14 @@ from kg.validate.report import ValidationReport, ValidationResult
 
 REFERENCE_GRAPH = ID["graph/reference"]
 _LOG = logging.getLogger("kg.pipeline")
-Progress = Callable[[int], None]
+
+
+class Progress(Protocol):
+    """Told of each document done: extracted, then mapped and validated ("mapping")."""
+
+    def __call__(self, n: int, stage: str = ...) -> None: ...
+
+
 
 KEEP_DOCUMENTS = 2_000  # builds up to this size keep their statements in memory (`BuildResult.graph`)
 EXTRACT_BATCH = 8  # documents a worker extracts per task
@@ -389,6 +396,8 @@ def _streamed(
         for document in chunk.documents:
             writer.document(document)
         seconds["write"] += time.perf_counter() - start
+        if progress:
+            progress(len(chunk.documents), "mapping, validating")
         seconds["map"] += chunk.map_s
         seconds["validate"] += chunk.validate_s
         found.update(chunk.results)

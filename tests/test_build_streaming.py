@@ -115,3 +115,39 @@ def test_literals_parse_back_to_the_same_string(value: str) -> None:
     assert len(statements) == 2
     graph = Graph().parse(data="\n".join(statements.lines()), format="nt")
     assert {str(o) for o in graph.objects()} == {value, "-3"}
+
+
+def _kg_build(args: list[str], *, terminal: bool) -> str:
+    """`kg build ARGS`'s stderr, run on a pseudo-terminal or on a pipe."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "kg.cli", "build", *args]
+    if not terminal:
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300).stderr
+    controller, terminal_fd = pty.openpty()
+    process = subprocess.Popen(command, stdin=terminal_fd, stdout=terminal_fd, stderr=terminal_fd, cwd=ROOT)
+    os.close(terminal_fd)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the other side closed: the build ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=300)
+    os.close(controller)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_terminal_gets_a_progress_bar_with_rate_and_total(corpus: Path, tmp_path: Path) -> None:
+    shown = _kg_build([str(corpus), "-o", str(tmp_path / "a"), "--jobs", "1"], terminal=True)
+    documents = len(list(corpus.iterdir()))
+    assert "docs/s" in shown and f"{documents}/{documents}" in shown and "extracting" in shown
+    quiet = _kg_build([str(corpus), "-o", str(tmp_path / "b"), "--jobs", "1", "--quiet"], terminal=True)
+    piped = _kg_build([str(corpus), "-o", str(tmp_path / "c"), "--jobs", "1"], terminal=False)
+    assert "docs/s" not in quiet and "docs/s" not in piped

@@ -8,15 +8,16 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from kg.cli import debug
 from kg.pipeline import BuildResult, build
+from kg.read.paths import count_documents
 
 
 def _progress_bar(enabled: bool) -> Progress:
     return Progress(
-        TextColumn("extracting"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]} docs/s"),
@@ -44,12 +45,16 @@ def run_build(
             sys.stdout.flush()
 
     with _progress_bar(interactive) as bar:
-        task = bar.add_task("extract", total=None, rate="-")
+        total = count_documents(paths) if interactive else None
+        tasks: dict[str, TaskID] = {}
 
-        def advance(n: int) -> None:
+        def advance(n: int, stage: str = "extracting") -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total, rate="-")
+            task = tasks[stage]
             bar.advance(task, n)
-            elapsed = bar.tasks[0].elapsed or 0.0
-            done = bar.tasks[0].completed
+            elapsed = bar.tasks[task].elapsed or 0.0
+            done = bar.tasks[task].completed
             bar.update(task, rate=f"{done / elapsed:.0f}" if elapsed else "-")
 
         return build(
