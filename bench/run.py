@@ -119,10 +119,10 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
         query_runs=args.query_runs,
         rdflib_timeout_s=args.rdflib_timeout,
         rdflib_max_triples=args.rdflib_max_triples,
-        rdflib_budget_s=args.rdflib_budget or (300.0 if quick else 600.0),
+        rdflib_budget_s=args.rdflib_budget or 240.0,
         planted_docs=args.planted_docs,
         profile_docs=args.profile_docs,
-        pyshacl_timeout_s=args.pyshacl_timeout or (300.0 if quick else 600.0),
+        pyshacl_timeout_s=args.pyshacl_timeout or (300.0 if quick else 240.0),
         build_timeout_s=args.build_timeout or (900.0 if quick else 3600.0),
         build_args=args.build_args.split() if args.build_args else [],
         seed=args.seed,
@@ -474,7 +474,7 @@ class Bench:
                 f"validate-{engine}",
                 str(graph),
                 str(self.s.workdir / f"{engine}-full.json"),
-                timeout_s=self.s.pyshacl_timeout_s,
+                timeout_s=self.s.pyshacl_timeout_s if engine == "pyshacl" else self.s.build_timeout_s,
             )
             figures[engine] = {
                 "engine": "cut off" if measurement.timed_out else "",
