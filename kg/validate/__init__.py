@@ -1,6 +1,8 @@
 """The validate stage: SHACL shapes (ontology/shapes.ttl) checked by a SHACL engine, a typed report.
 
-    validate_graph(data)                       one graph, all shapes (pyshacl)
+    validate_graph(data)                       one graph, all shapes (pyshacl; engine="oxigraph":
+                                               the shapes compiled to SPARQL, on Oxigraph)
+    validate_store(store)                      what an Oxigraph store holds, in all its graphs
     validate_documents(doc_graphs, reference)  document by document: each document's graph with
                                                the reference data as context; the reference once
     sparql_rules(load_shapes()) + run_sparql_rules(store)
@@ -19,6 +21,7 @@ from kg.errors import ReferenceDataError
 from kg.namespaces import ORG
 from kg.resources import ontology_dir
 from kg.validate.engine import ShaclEngine
+from kg.validate.oxigraph_engine import OxigraphEngine, validate_store
 from kg.validate.pyshacl_engine import PyshaclEngine
 from kg.validate.report import ValidationReport, ValidationResult
 from kg.validate.sparql_rules import SparqlRule, run_sparql_rules, sparql_rules, store_of
@@ -28,7 +31,10 @@ SHAPES_FILE = "shapes.ttl"
 # Links followed from a document into the reference data: official → membership → interval → instant.
 REFERENCE_DEPTH = 4
 
-ENGINES: dict[str, type[ShaclEngine]] = {PyshaclEngine.name: PyshaclEngine}
+ENGINES: dict[str, type[ShaclEngine]] = {
+    PyshaclEngine.name: PyshaclEngine,
+    OxigraphEngine.name: OxigraphEngine,
+}
 
 __all__ = [
     "ENGINES",
@@ -44,6 +50,7 @@ __all__ = [
     "store_of",
     "validate_documents",
     "validate_graph",
+    "validate_store",
 ]
 
 
