@@ -19,8 +19,9 @@ import pyoxigraph as ox
 from kg.validate.report import VIOLATION, ValidationReport, ValidationResult
 
 if TYPE_CHECKING:
+    from rdflib import Graph
+
     from kg.query import SavedQuery
-    from kg.validate.sparql_rules import SparqlRule
 
 
 def validate_lines(lines: list[str], context: list[str]) -> list[ValidationResult]:
@@ -36,9 +37,9 @@ def check_store(store: ox.Store) -> list[ValidationResult]:
 
 
 def _shape_results(store: ox.Store) -> list[ValidationResult]:
-    from kg.validate.sparql_rules import run_sparql_rules
+    from kg.validate.oxigraph_engine import validate_store
 
-    return run_sparql_rules(store, _rules())
+    return validate_store(store, shapes=_shapes()).results
 
 
 def _violation_query_results(store: ox.Store) -> list[ValidationResult]:
@@ -56,10 +57,10 @@ def _violation_query_results(store: ox.Store) -> list[ValidationResult]:
 
 
 @cache
-def _rules() -> tuple[SparqlRule, ...]:
-    from kg.validate import load_shapes, sparql_rules
+def _shapes() -> Graph:
+    from kg.validate import load_shapes
 
-    return tuple(sparql_rules(load_shapes()))
+    return load_shapes()
 
 
 @cache
