@@ -279,11 +279,35 @@ def _map_chunk(task: MapTask) -> MappedChunk:
     return MappedChunk(documents, results, mapped - start, time.perf_counter() - mapped)
 
 
-def check_statements(lines: list[str], context: list[str]) -> list[ValidationResult]:
-    """Validate N-Triples statements, with `context` (the reference data they use), on Oxigraph."""
+def check_statements(
+    lines: list[str], context: list[str], focus: set[str] | None = None
+) -> list[ValidationResult]:
+    """Validate N-Triples statements, with `context` (the reference data they use), on Oxigraph
+    (only the results about `focus`, N-Triples IRIs, when given)."""
     from kg.validate.statements import validate_lines
 
-    return validate_lines(lines, context)
+    return validate_lines(lines, context, focus)
+
+
+def _check_seams(
+    found: set[ValidationResult], triples: Path, crossing: set[str], context: list[str]
+) -> set[ValidationResult]:
+    """Chunks see only their own documents' statements about a person or meeting that documents
+    of other chunks speak of too (a country one report gives, a second title...). Such nodes are
+    checked again here with everything the merged graph says about them and the things they point
+    to, and their results replace those of the chunks: the report is that of the whole graph."""
+    about = _lines_about(triples, crossing)
+    pointed = {part for line in about for part in line[:-2].split(" ")[2:3] if part.startswith("<")}
+    neighbours = _lines_about(triples, pointed - crossing)
+    again = check_statements(about + neighbours, context, crossing)
+    return {r for r in found if f"<{r.focus_node}>" not in crossing} | set(again)
+
+
+def _lines_about(triples: Path, subjects: set[str]) -> list[str]:
+    if not subjects:
+        return []
+    with triples.open(encoding="utf-8") as fh:
+        return [line.rstrip("\n") for line in fh if line[: line.index(" ")] in subjects]
 
 
 # ----- the whole build ----------------------------------------------------------------------------
@@ -391,10 +415,10 @@ def _streamed(
     for key in ("map", "validate", "write"):
         seconds.setdefault(key, 0.0)
     writer.reference(reference_lines)  # first: a reader validating graph.trig needs it before the rest
-    for chunk in ordered_map(pool, _map_batch, tasks, batch=1, window=2 * jobs):
+    for number, chunk in enumerate(ordered_map(pool, _map_batch, tasks, batch=1, window=2 * jobs)):
         start = time.perf_counter()
         for document in chunk.documents:
-            writer.document(document)
+            writer.document(document, number)
         seconds["write"] += time.perf_counter() - start
         if progress:
             progress(len(chunk.documents), "mapping, validating")
@@ -402,6 +426,10 @@ def _streamed(
         seconds["validate"] += chunk.validate_s
         found.update(chunk.results)
     writer.close()
+    if validate and writer.crossing:
+        start = time.perf_counter()
+        found = _check_seams(found, writer.triples_path, writer.crossing, reference_lines)
+        seconds["validate"] += time.perf_counter() - start
     result = BuildResult(
         statements=writer.kept or {},
         reference_lines=reference_lines,
@@ -498,26 +526,33 @@ class StatementFiles:
         self._triples: IO[str] = self.triples_path.open("w", encoding="utf-8")
         self._seen: set[int] = set()
         self._documents: set[str] = set()
+        self._first_chunk: dict[str, int] = {}  # subject of a shared statement -> first chunk stating it
+        self.crossing: set[str] = set()  # subjects that documents of several chunks make statements about
         self.kept: dict[URIRef, list[str]] | None = {} if keep else None
 
-    def document(self, document: MappedDocument) -> None:
+    def document(self, document: MappedDocument, chunk: int = 0) -> None:
         again = document.iri in self._documents
-        self._write(document.iri, document.lines, own=document.sha256[:8], again=again)
+        self._write(document.iri, document.lines, own=document.sha256[:8], again=again, chunk=chunk)
         self._documents.add(document.iri)
         if self.kept is not None:
             self.kept.setdefault(URIRef(document.iri), []).extend(document.lines)
 
     def reference(self, lines: list[str]) -> None:
-        self._write(str(REFERENCE_GRAPH), lines, own=None, again=False)
+        self._write(str(REFERENCE_GRAPH), lines, own=None, again=False, chunk=None)
 
-    def _write(self, graph: str, lines: list[str], *, own: str | None, again: bool) -> None:
+    def _write(
+        self, graph: str, lines: list[str], *, own: str | None, again: bool, chunk: int | None
+    ) -> None:
         suffix = f"<{graph}> .\n"
         self._quads.write("".join(line[:-1] + suffix for line in lines))
         fresh = []
         for line in lines:
-            if own is not None and not again and own in line[: line.index(" ")]:
+            subject = line[: line.index(" ")]
+            if own is not None and not again and own in subject:
                 fresh.append(line)
                 continue
+            if chunk is not None and self._first_chunk.setdefault(subject, chunk) != chunk:
+                self.crossing.add(subject)
             key = hash(line)
             if key not in self._seen:
                 self._seen.add(key)

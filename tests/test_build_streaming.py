@@ -151,3 +151,19 @@ def test_a_terminal_gets_a_progress_bar_with_rate_and_total(corpus: Path, tmp_pa
     quiet = _kg_build([str(corpus), "-o", str(tmp_path / "b"), "--jobs", "1", "--quiet"], terminal=True)
     piped = _kg_build([str(corpus), "-o", str(tmp_path / "c"), "--jobs", "1"], terminal=False)
     assert "docs/s" not in quiet and "docs/s" not in piped
+
+
+def test_chunked_validation_reports_what_the_whole_graph_validation_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unlisted officials and meetings that documents of several chunks speak of are checked with
+    everything the merged graph says about them (a country only one report gives, say)."""
+    from bench.generate import generate_corpus
+    from kg.cli.validate import validate_on_oxigraph
+
+    generate_corpus(tmp_path / "in", 240, 11)
+    monkeypatch.setattr(pipeline, "MAP_BATCH", 15)
+    result = pipeline.build([tmp_path / "in"], tmp_path / "out", keep=False)
+    whole = validate_on_oxigraph((tmp_path / "out" / "graph.ttl",))
+    assert result.validation_text.splitlines()[2:] == whole.text().splitlines()[2:]
+    assert result.violations == len(whole.violations) and result.validation_text.count("\n  - ") > 10

@@ -88,10 +88,30 @@ def meeting_identities(
     for ref in refs:
         clusters[find(ref)].append(ref)
     nodes: dict[MeetingRef, MeetingNode] = {}
-    for members in clusters.values():
-        node = _node(extractions, members, persons)
-        for ref in members:
+    built = [_node(extractions, members, persons) for members in clusters.values()]
+    for node in _distinct_iris(built, extractions, persons):
+        for ref in node.members:
             nodes[ref] = node
+    return nodes
+
+
+def _distinct_iris(
+    nodes: list[MeetingNode], extractions: list[DocExtraction], persons: dict[str, URIRef]
+) -> list[MeetingNode]:
+    """Two meetings of the same people on the same day that did not merge (a call and a planned
+    visit, a bilateral and a 2+2) would share an IRI minted from people and date: such meetings
+    get their kind and status in the key as well, so that each keeps a node of its own."""
+    by_iri: dict[URIRef, list[MeetingNode]] = defaultdict(list)
+    for node in nodes:
+        by_iri[node.iri].append(node)
+    for same in by_iri.values():
+        if len(same) < 2:
+            continue
+        for node in same:
+            people = "|".join(sorted(_people(extractions, node.members[0], persons)))
+            status = "planned" if node.planned else "held"
+            assert node.date is not None  # undated meetings' keys hold their document and position
+            node.iri = meeting_iri(f"{node.date.isoformat()}|{people}|{node.kind}|{status}")
     return nodes
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from kg.validate.report import VIOLATION, ValidationReport, ValidationResult
 
@@ -24,22 +25,28 @@ if TYPE_CHECKING:
     from kg.query import SavedQuery
 
 
-def validate_lines(lines: list[str], context: list[str]) -> list[ValidationResult]:
-    """Every result of the shapes and violation queries on `lines` with `context` (N-Triples)."""
+def validate_lines(
+    lines: list[str], context: list[str], focus: set[str] | None = None
+) -> list[ValidationResult]:
+    """Every result of the shapes and violation queries on `lines` with `context` (N-Triples);
+    with `focus` (IRIs as N-Triples terms), only the results about those nodes."""
     store = ox.Store()
     data = "\n".join([*_ontology_lines(), *context, *lines]) + "\n"
     store.load(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return check_store(store)
+    return check_store(store, focus)
 
 
-def check_store(store: ox.Store) -> list[ValidationResult]:
-    return [*_shape_results(store), *_violation_query_results(store)]
+def check_store(store: ox.Store, focus: set[str] | None = None) -> list[ValidationResult]:
+    nodes = None if focus is None else {URIRef(term[1:-1]) for term in focus}
+    results = [*_shape_results(store, nodes), *_violation_query_results(store)]
+    return results if nodes is None else [r for r in results if r.focus_node in nodes]
 
 
-def _shape_results(store: ox.Store) -> list[ValidationResult]:
+def _shape_results(store: ox.Store, focus: set[URIRef] | None) -> list[ValidationResult]:
     from kg.validate.oxigraph_engine import validate_store
 
-    return validate_store(store, shapes=_shapes()).results
+    nodes = sorted(focus) if focus is not None else None
+    return validate_store(store, shapes=_shapes(), focus_nodes=nodes).results
 
 
 def _violation_query_results(store: ox.Store) -> list[ValidationResult]:
