@@ -26,7 +26,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDFS
@@ -36,16 +36,17 @@ from kg.extract.extractor import extract, extractor_for
 from kg.extract.model import DocExtraction
 from kg.map.merge import Identities, identities, merge_view
 from kg.map.rdf import document_statements, graph_of, new_graph, reference_subset, used_in
+from kg.map.statement_files import REFERENCE_GRAPH, MappedDocument, StatementFiles
 from kg.model import Document
-from kg.namespaces import ID, PREFIXES, document_iri
+from kg.namespaces import PREFIXES, document_iri
 from kg.parallel import Spill, Spilled, SpillReader, batched, ordered_map
 from kg.read import ReadFailure, read_paths
 from kg.reference.load import default_paths as default_reference_paths
 from kg.reference.load import load_reference, reference_graph
 from kg.reference.model import ReferenceData
 from kg.validate.report import ValidationReport, ValidationResult
+from kg.validate.statements import check_seams
 
-REFERENCE_GRAPH = ID["graph/reference"]
 _LOG = logging.getLogger("kg.pipeline")
 
 
@@ -183,13 +184,6 @@ class Merged:
 
 
 @dataclass
-class MappedDocument:
-    iri: str
-    sha256: str
-    lines: list[str]  # N-Triples, sorted: each subject's statements stand together
-
-
-@dataclass
 class MappedChunk:
     documents: list[MappedDocument]
     results: list[ValidationResult]
@@ -287,27 +281,6 @@ def check_statements(
     from kg.validate.statements import validate_lines
 
     return validate_lines(lines, context, focus)
-
-
-def _check_seams(
-    found: set[ValidationResult], triples: Path, crossing: set[str], context: list[str]
-) -> set[ValidationResult]:
-    """Chunks see only their own documents' statements about a person or meeting that documents
-    of other chunks speak of too (a country one report gives, a second title...). Such nodes are
-    checked again here with everything the merged graph says about them and the things they point
-    to, and their results replace those of the chunks: the report is that of the whole graph."""
-    about = _lines_about(triples, crossing)
-    pointed = {part for line in about for part in line[:-2].split(" ")[2:3] if part.startswith("<")}
-    neighbours = _lines_about(triples, pointed - crossing)
-    again = check_statements(about + neighbours, context, crossing)
-    return {r for r in found if f"<{r.focus_node}>" not in crossing} | set(again)
-
-
-def _lines_about(triples: Path, subjects: set[str]) -> list[str]:
-    if not subjects:
-        return []
-    with triples.open(encoding="utf-8") as fh:
-        return [line.rstrip("\n") for line in fh if line[: line.index(" ")] in subjects]
 
 
 # ----- the whole build ----------------------------------------------------------------------------
@@ -428,7 +401,7 @@ def _streamed(
     writer.close()
     if validate and writer.crossing:
         start = time.perf_counter()
-        found = _check_seams(found, writer.triples_path, writer.crossing, reference_lines)
+        found = check_seams(found, writer.triples_path, writer.crossing, reference_lines)
         seconds["validate"] += time.perf_counter() - start
     result = BuildResult(
         statements=writer.kept or {},
@@ -509,60 +482,6 @@ def _set_report(result: BuildResult, report: ValidationReport) -> None:
     result.violations = len(report.violations)
     result.validation_text = report.text()
     result.validation_graph = report.graph()
-
-
-class StatementFiles:
-    """The build's statements as they stream in: every document graph as N-Quads (for TriG) and
-    the merged graph as N-Triples (for Turtle), each statement once.
-
-    Statements about a document's own things (the document, its evidence, discussions and
-    reaffirmations, whose IRIs hold its hash) occur in no other document; only the others
-    (people, meetings, places) are checked against what was written before, by a 64-bit hash."""
-
-    def __init__(self, folder: Path, *, keep: bool) -> None:
-        self.quads_path = folder / "graph.nq"
-        self.triples_path = folder / "graph.nt"
-        self._quads: IO[str] = self.quads_path.open("w", encoding="utf-8")
-        self._triples: IO[str] = self.triples_path.open("w", encoding="utf-8")
-        self._seen: set[int] = set()
-        self._documents: set[str] = set()
-        self._first_chunk: dict[str, int] = {}  # subject of a shared statement -> first chunk stating it
-        self.crossing: set[str] = set()  # subjects that documents of several chunks make statements about
-        self.kept: dict[URIRef, list[str]] | None = {} if keep else None
-
-    def document(self, document: MappedDocument, chunk: int = 0) -> None:
-        again = document.iri in self._documents
-        self._write(document.iri, document.lines, own=document.sha256[:8], again=again, chunk=chunk)
-        self._documents.add(document.iri)
-        if self.kept is not None:
-            self.kept.setdefault(URIRef(document.iri), []).extend(document.lines)
-
-    def reference(self, lines: list[str]) -> None:
-        self._write(str(REFERENCE_GRAPH), lines, own=None, again=False, chunk=None)
-
-    def _write(
-        self, graph: str, lines: list[str], *, own: str | None, again: bool, chunk: int | None
-    ) -> None:
-        suffix = f"<{graph}> .\n"
-        self._quads.write("".join(line[:-1] + suffix for line in lines))
-        fresh = []
-        for line in lines:
-            subject = line[: line.index(" ")]
-            if own is not None and not again and own in subject:
-                fresh.append(line)
-                continue
-            if chunk is not None and self._first_chunk.setdefault(subject, chunk) != chunk:
-                self.crossing.add(subject)
-            key = hash(line)
-            if key not in self._seen:
-                self._seen.add(key)
-                fresh.append(line)
-        if fresh:
-            self._triples.write("\n".join(fresh) + "\n")
-
-    def close(self) -> None:
-        self._quads.close()
-        self._triples.close()
 
 
 KnownMeetings = Callable[[list[str], date], "str | None"]

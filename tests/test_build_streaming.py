@@ -167,3 +167,7 @@ def test_chunked_validation_reports_what_the_whole_graph_validation_does(
     whole = validate_on_oxigraph((tmp_path / "out" / "graph.ttl",))
     assert result.validation_text.splitlines()[2:] == whole.text().splitlines()[2:]
     assert result.violations == len(whole.violations) and result.validation_text.count("\n  - ") > 10
+    from kg.validate.statements import validate_dataset
+
+    again = validate_dataset(tmp_path / "out" / "graph.trig", chunk=15)
+    assert again.text().splitlines()[2:] == whole.text().splitlines()[2:]

@@ -9,6 +9,7 @@ validating grows with the number of documents and memory stays flat.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -86,24 +87,36 @@ def _ontology_lines() -> tuple[str, ...]:
 
 def validate_dataset(path: str | Path, *, chunk: int = 200) -> ValidationReport:
     """Validate a built graph.trig as the build does: documents' graphs a chunk at a time, each
-    with the reference graph as context. Memory stays flat whatever the file's size."""
+    with the reference graph as context, then the nodes that documents of several chunks speak of
+    with all the file says of them. Memory stays flat whatever the file's size."""
+    from kg.map.statement_files import MappedDocument, StatementFiles
+
     reference = _reference_lines(Path(path))
     found: set[ValidationResult] = set(validate_lines([], reference))
-    batch: list[str] = []
-    graphs = 0
-    for name, lines in _graphs_of(Path(path)):
-        if name == _REFERENCE:
-            continue
-        batch += lines
-        graphs += 1
-        if graphs >= chunk:
+    with tempfile.TemporaryDirectory(prefix="kg-validate-") as scratch:
+        files = StatementFiles(Path(scratch), keep=False, quads=False)
+        files.reference(reference)
+        batch: list[str] = []
+        graphs = number = 0
+        for name, lines in _graphs_of(Path(path)):
+            if name in (_REFERENCE, ""):
+                continue
+            own = name.rsplit("/", 1)[-1][:8] if _DOCUMENT in name else ""
+            files.document(MappedDocument(name, own, lines), number)
+            batch += lines
+            graphs += 1
+            if graphs >= chunk:
+                found.update(validate_lines(batch, reference))
+                batch, graphs, number = [], 0, number + 1
+        if batch:
             found.update(validate_lines(batch, reference))
-            batch, graphs = [], 0
-    if batch:
-        found.update(validate_lines(batch, reference))
+        files.close()
+        if files.crossing:
+            found = check_seams(found, files.triples_path, files.crossing, reference)
     return ValidationReport(sorted(found))
 
 
+_DOCUMENT = "https://w3id.org/readout-kg/id/document/"
 _REFERENCE = "https://w3id.org/readout-kg/id/graph/reference"
 
 
@@ -131,3 +144,24 @@ def _reference_lines(path: Path) -> list[str]:
         elif lines:
             break  # the build writes the reference graph first: no need to read on
     return lines
+
+
+def check_seams(
+    found: set[ValidationResult], triples: Path, crossing: set[str], context: list[str]
+) -> set[ValidationResult]:
+    """Chunks see only their own documents' statements about a person or meeting that documents
+    of other chunks speak of too (a country one report gives, a second title...). Such nodes are
+    checked again here with everything the merged graph says about them and the things they point
+    to, and their results replace those of the chunks: the report is that of the whole graph."""
+    about = _lines_about(triples, crossing)
+    pointed = {part for line in about for part in line[:-2].split(" ")[2:3] if part.startswith("<")}
+    neighbours = _lines_about(triples, pointed - crossing)
+    again = validate_lines(about + neighbours, context, crossing)
+    return {r for r in found if f"<{r.focus_node}>" not in crossing} | set(again)
+
+
+def _lines_about(triples: Path, subjects: set[str]) -> list[str]:
+    if not subjects:
+        return []
+    with triples.open(encoding="utf-8") as fh:
+        return [line.rstrip("\n") for line in fh if line[: line.index(" ")] in subjects]
