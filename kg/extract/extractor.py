@@ -35,8 +35,8 @@ class Extractor:
         result = DocExtraction(document=document, sha256=document.sha256)
         text = document.text
         with _timed(result, "nlp"):
-            doc = self.lex.nlp(text)
-            sentences = sentences_of(doc)
+            doc = self.lex.nlp.make_doc(text)
+            sentences = sentences_of(doc, text, self.lex.sentence_final)
         with _timed(result, "officials"):
             names = self._model_names(text) if self.ner is not None else []
             home_country, home_ministry = self._home(document)
@@ -47,15 +47,16 @@ class Extractor:
         with _timed(result, "dates"):
             dates = find_dates(text, published=document.published)
         with _timed(result, "meetings"):
-            mentions, statements = self.meetings.mentions(text, sentences, officials, dates)
+            scan = self.meetings.scan(text)
+            mentions, statements = self.meetings.mentions(text, sentences, officials, dates, scan)
             speakers = [
-                [m.key for m in officials.in_sentence(i) if self.meetings.eligible(m, officials)]
-                for i in range(len(sentences))
+                [m.key for m in named if self.meetings.eligible(m, officials)]
+                for named in officials.by_sentence(len(sentences))
             ]
-            drafts = self.meetings.merge(text, sentences, mentions, statements, speakers)
+            drafts = self.meetings.merge(text, sentences, mentions, statements, speakers, scan)
             for draft in drafts:
                 meeting = self.meetings.finish(
-                    draft, text, sentences, officials, dates, document.published, result.notes
+                    draft, text, sentences, officials, dates, document.published, result.notes, scan
                 )
                 if meeting is not None:
                     result.meetings.append(meeting)
@@ -73,6 +74,9 @@ class Extractor:
         Bureau, Ministry of Defence, India"), when exactly one country is."""
         if not document.source:
             return None, None
+        capitals = self.lex.country_capitals
+        if capitals is not None and not capitals.search(document.source):
+            return None, None  # no country's name can match (and tokenising a URL costs)
         source = self.lex.nlp.make_doc(document.source)
         found = {
             self.lex.country_labels[int(source.vocab.strings[m])]

@@ -55,7 +55,7 @@ class _Case(Enum):
     CAPITAL = 2      # a capitalised word of a case-sensitive label: "North" but not "north"
 
 
-class _Token(NamedTuple):  # a tuple: built for every word of every sentence, so it must be cheap
+class _Token(NamedTuple):  # a word of a label (sentences are read as plain lists, see find)
     start: int
     end: int
     surface: str
@@ -142,6 +142,18 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
+def _starts(text: str, tokens: list[str], count: int) -> list[int]:
+    """Where each of the first `count` tokens of `text` begins. Tokens cover every character but
+    whitespace, so each one is the next occurrence of its own text."""
+    starts = []
+    at = 0
+    for token in tokens[:count]:
+        at = text.find(token, at)
+        starts.append(at)
+        at += len(token)
+    return starts
+
+
 def _letters(surface: str) -> str:
     return "".join(ch for ch in surface if ch.isalpha())
 
@@ -219,10 +231,20 @@ class IssueTagger:
 
     def find(self, text: str) -> list[IssueHit]:
         """Every issue mention in `text`, by position; a longer mention hides those inside it."""
-        words = _tokens(text)
-        root = self._trie
+        # The words of `_tokens`, as plain lists: it is called on every sentence of a meeting's
+        # passage, and most words start no mention, so their offsets are only looked up for those.
+        every = _TOKEN.findall(text)
+        every_key = list(map(_word_key, every))
+        counted = [i for i, key in enumerate(every_key) if key]
+        surfaces = [every[i] for i in counted]
+        keys = [every_key[i] for i in counted]
+        found = self._walk(keys, surfaces)
+        if not found:
+            return []
+        starts = _starts(text, every, counted[max(last for _, last, _ in found)] + 1)
         candidates = [
-            hit for i, word in enumerate(words) if word.key in root for hit in self._matches_from(words, i)
+            (starts[counted[first]], starts[counted[last]] + len(every[counted[last]]), entry)
+            for first, last, entry in found
         ]
         return [
             IssueHit(start, end, text[start:end], entry.iri, entry.notation)
@@ -230,24 +252,27 @@ class IssueTagger:
             if entry.iri != _BLOCKER
         ]
 
-    def _matches_from(self, words: Sequence[_Token], first: int) -> Iterator[tuple[int, int, _Entry]]:
-        node = self._trie
-        for last in range(first, len(words)):
-            next_node = node.get(words[last].key)
-            if next_node is None:
-                return
-            node = next_node
-            for entry in node.get("", ()):
-                if self._fits(entry, words, first, last):
-                    yield words[first].start, words[last].end, entry
+    def _walk(self, keys: Sequence[str], surfaces: Sequence[str]) -> list[tuple[int, int, _Entry]]:
+        """(first word, last word, entry) of every mention: the trie walked from each word on."""
+        found = []
+        for first, key in enumerate(keys):
+            node = self._trie.get(key)
+            last = first
+            while node is not None:
+                for entry in node.get("", ()):
+                    if self._fits(entry, surfaces, first, last):
+                        found.append((first, last, entry))
+                last += 1
+                node = node.get(keys[last]) if last < len(keys) else None
+        return found
 
     @staticmethod
-    def _fits(entry: _Entry, words: Sequence[_Token], first: int, last: int) -> bool:
-        span = words[first : last + 1]
-        if not all(_case_fits(w.surface, case) for w, case in zip(span, entry.cases, strict=True)):
+    def _fits(entry: _Entry, surfaces: Sequence[str], first: int, last: int) -> bool:
+        span = surfaces[first : last + 1]
+        if not all(_case_fits(surface, case) for surface, case in zip(span, entry.cases, strict=True)):
             return False
-        if entry.name_start and last + 1 < len(words):
-            following = words[last + 1].surface
+        if entry.name_start and last + 1 < len(surfaces):
+            following = surfaces[last + 1]
             return not (following[:1].isupper() and following[:1].isalpha())
         return True
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import spacy
 import yaml
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -52,6 +55,7 @@ class Trigger:
 @dataclass
 class Lexicon:
     nlp: Language
+    sentence_final: frozenset[str]  # the characters that end a sentence (see sentences_of)
     reference: ReferenceData
     person_matcher: PhraseMatcher
     person_labels: list[str]  # match id index -> official IRI
@@ -83,6 +87,7 @@ class Lexicon:
     post_roles: dict[tuple[str, str], str] = field(
         default_factory=dict
     )  # (title lower, country) -> post kind      # kind -> "Ministry of Defence of {country}"
+    country_capitals: re.Pattern[str] | None = None  # see _capitals
 
 
 def load_yaml(name: str) -> dict[str, Any]:
@@ -103,17 +108,60 @@ CONTINUES_LINE = _continues_line()
 def newline_sentences(doc: Doc) -> Doc:
     """A line break starts a sentence (headings and list items stand alone), unless the text was
     hard-wrapped there ("Secretary of / National Defense"); a blank line always does."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        breaks = previous.text.count("\n") if previous.is_space else previous.whitespace_.count("\n")
-        if not breaks or token.is_space:
-            continue
-        word = doc[previous.i - 1] if previous.is_space and previous.i > 0 else previous
-        wrapped = breaks == 1 and (
-            token.text[:1].islower() or word.text in CONTINUES_LINE or word.text == ","
-        )
-        token.is_sent_start = not wrapped
+    text = doc.text
+    idx, length, _ = _offsets(doc)
+    for i, starts in _line_rules(text, idx, length).items():
+        doc[i].is_sent_start = starts
     return doc
+
+
+def _offsets(doc: Doc) -> tuple[list[int], list[int], list[int]]:
+    """The character offset and length of every token, and the indexes of those one character long."""
+    table = doc.to_array([IDX, LENGTH])
+    return table[:, 0].tolist(), table[:, 1].tolist(), np.flatnonzero(table[:, 1] == 1).tolist()
+
+
+def _line_rules(text: str, idx: list[int], length: list[int]) -> dict[int, bool]:
+    """What `newline_sentences` decides: token index -> whether it starts a sentence, for each
+    token after a line break. spaCy keeps at most one trailing space in a token, so a line break is
+    inside a whitespace token of its own: only those few tokens are looked at, found by offset."""
+    rules: dict[int, bool] = {}
+    at = text.find("\n")
+    while at >= 0:
+        j = bisect_right(idx, at) - 1  # the token holding the break
+        end = idx[j] + length[j]
+        i = j + 1
+        if i < len(idx) and text[idx[j] : end].isspace() and not _is_space(text, idx[i], length[i]):
+            breaks = text.count("\n", idx[j], end)
+            w = j - 1 if j > 0 else j  # the word before the break
+            word = text[idx[w] : idx[w] + length[w]]
+            lower = text[idx[i] : idx[i] + 1].islower()
+            wrapped = breaks == 1 and (lower or word in CONTINUES_LINE or word == ",")
+            rules[i] = not wrapped
+        at = text.find("\n", end)
+    return rules
+
+
+def _is_space(text: str, start: int, length: int) -> bool:
+    return text[start : start + length].isspace()  # spaCy's IS_SPACE
+
+
+def _sentencizer_starts(
+    doc: Doc, text: str, idx: list[int], short: list[int], final: frozenset[str]
+) -> set[int]:
+    """Where spaCy's sentencizer starts sentences after token 0: at the first token after a
+    sentence-final character ('.', '!', '?', ...) that is neither punctuation nor sentence-final.
+    (Its loop over every token, done from the few sentence-final tokens; `short`: the tokens one
+    character long.)"""
+    finals = {i for i in short if text[idx[i]] in final}
+    starts = set()
+    for i in finals:
+        k = i + 1
+        while k < len(idx) and (k in finals or doc[k].is_punct):
+            k += 1
+        if k < len(idx):
+            starts.add(k)
+    return starts
 
 
 class Sentence(NamedTuple):
@@ -125,19 +173,23 @@ class Sentence(NamedTuple):
     end_char: int
 
 
-def sentences_of(doc: Doc) -> list[Sentence]:
-    """The sentences, one pass over the tokens; pieces the sentencizer cut after an abbreviation
-    ("approx. 85 minutes") are joined back."""
-    text = doc.text
+def sentences_of(doc: Doc, text: str, final: frozenset[str]) -> list[Sentence]:
+    """The sentences of a tokenised text: the line rules of `newline_sentences`, then the
+    sentencizer's rule where they say nothing (what the pipeline of `make_nlp()` marks, worked out
+    without its two passes over every token); pieces the sentencizer cut after an abbreviation
+    ("approx. 85 minutes") are joined back. `final`: the sentencizer's sentence-final characters."""
     doc.user_data["text"] = text
-    starts = [t.i for t in doc if t.is_sent_start or t.i == 0]
-    bounds = [*starts, len(doc)]
+    idx, length, short = _offsets(doc)
+    starts = {0, *_sentencizer_starts(doc, text, idx, short, final)} if idx else set()
+    for i, starts_here in _line_rules(text, idx, length).items():
+        if starts_here:
+            starts.add(i)
+        else:
+            starts.discard(i)
+    bounds = [*sorted(starts), len(doc)]
     sentences: list[Sentence] = []
     for a, b in itertools.pairwise(bounds):
-        if a >= b:
-            continue
-        last = doc[b - 1]
-        sentence = Sentence(a, b, doc[a].idx, last.idx + len(last.text))
+        sentence = Sentence(a, b, idx[a], idx[b - 1] + length[b - 1])
         first = text[sentence.start_char : sentence.end_char].lstrip()[:1]
         line_break = sentences and "\n" in text[sentences[-1].end_char - 1 : sentence.start_char + 1]
         if sentences and first and (first.islower() or first.isdigit()) and not line_break:
@@ -146,6 +198,14 @@ def sentences_of(doc: Doc) -> list[Sentence]:
         else:
             sentences.append(sentence)
     return sentences
+
+
+def sentence_final(nlp: Language) -> frozenset[str]:
+    """The characters after which the pipeline's sentencizer ends a sentence."""
+    chars = frozenset(nlp.get_pipe("sentencizer").punct_chars)  # type: ignore[attr-defined]
+    if any(len(c) != 1 for c in chars):  # sentences_of looks for them among one-character tokens
+        raise ValueError(f"sentence-final marks must be single characters: {sorted(chars)}")
+    return chars
 
 
 def make_nlp() -> Language:
@@ -255,6 +315,15 @@ def _country_entries(ref: ReferenceData) -> list[tuple[str, str]]:
     return entries
 
 
+def _capitals(names: list[str]) -> re.Pattern[str] | None:
+    """The capital letters of `names` as a character class, when every name has one (else None):
+    a text with none of them names none of them (a source that is a lower-case URL)."""
+    if not names or not all(any(c.isupper() for c in name) for name in names):
+        return None
+    capitals = sorted({c for name in names for c in name if c.isupper()})
+    return re.compile("[" + "".join(map(re.escape, capitals)) + "]")
+
+
 def _ministry_entries(ref: ReferenceData, short: bool) -> list[tuple[str, str]]:
     entries = []
     for iri, ministry in ref.ministries.items():
@@ -309,6 +378,7 @@ def build_lexicon(ref: ReferenceData) -> Lexicon:
     by_country_kind = {(m.country, m.kind): iri for iri, m in sorted(ref.ministries.items())}
     lex = Lexicon(
         nlp=nlp,
+        sentence_final=sentence_final(nlp),
         reference=ref,
         person_matcher=person_matcher,
         person_labels=person_labels,
@@ -338,6 +408,7 @@ def build_lexicon(ref: ReferenceData) -> Lexicon:
         title_modifiers=frozenset(titles_data.get("title_modifiers", [])),
         junior_modifiers=frozenset(titles_data.get("junior_modifiers", [])),
         post_roles={(t.lower(), post.country): post.kind for post in ref.posts.values() for t in post.titles},
+        country_capitals=_capitals([name for name, _ in _country_entries(ref)]),
     )
     return lex
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 
 from kg.extract.dates import DateMention, explain_no_year, find_dates, years_within_terms
-from kg.extract.issues import IssueTagger
+from kg.extract.issues import IssueHit, IssueTagger
 from kg.extract.lexicon import Lexicon, Sentence, Trigger
 from kg.extract.model import Meeting, Reaffirmation, Span
 from kg.extract.officials import Mention, Officials
+from kg.extract.prefilter import FoldedText, Occurrences, Prefilter
 from kg.extract.treaties import TreatyFinder
 
 KIND_PRIORITY = ("Meeting", "Conference", "VideoConference", "TelephoneTalk", "TwoPlusTwo")
@@ -95,6 +97,41 @@ class Draft:
         return next((m for m in self.mentions if m.participants), self.mentions[0])
 
 
+class DocumentScan:
+    """One document's text folded once, and where the literals that the finder's rules cannot
+    match without occur in it (each set looked up when first needed): a sentence holding none of
+    a rule's literals is not searched with it (see prefilter.py). For one document only."""
+
+    def __init__(self, finder: MeetingFinder, text: str) -> None:
+        self.text = FoldedText(text)
+        self.issues: dict[str, list[IssueHit]] = {}  # the tagger's mentions, by sentence text
+        self._finder = finder
+
+    @cached_property
+    def triggers(self) -> Occurrences:  # pattern 0: the trigger gate; pattern i: trigger i - 1
+        return self._finder.trigger_literals.scan(self.text)
+
+    @cached_property
+    def statements(self) -> Occurrences:
+        return self._finder.statement_literals.scan(self.text)
+
+    @cached_property
+    def articles(self) -> Occurrences:  # of the treaty finder's article patterns
+        return self._finder.treaties.article_literals.scan(self.text)
+
+    @cached_property
+    def references(self) -> Occurrences:  # of the lexicon's participant references
+        return self._finder.reference_literals.scan(self.text)
+
+    @cached_property
+    def definite(self) -> Occurrences:  # of the lexicon's definite cues
+        return self._finder.definite_literals.scan(self.text)
+
+    @cached_property
+    def multilateral(self) -> Occurrences:
+        return self._finder.multilateral_literals.scan(self.text)
+
+
 class MeetingFinder:
     def __init__(self, lex: Lexicon, tagger: IssueTagger, treaties: TreatyFinder) -> None:
         self.lex = lex
@@ -131,19 +168,37 @@ class MeetingFinder:
         self.country_adjectives = frozenset(
             n.lower() for c in lex.reference.countries.values() for n in c.adjectives
         )
+        # The literals the cues run on every sentence cannot match without (see DocumentScan)
+        self.trigger_literals = Prefilter([self.trigger_gate, *(t.regex for t in lex.triggers)])
+        self.statement_literals = Prefilter([self.statement_re])
+        self.reference_literals = Prefilter(lex.participant_references)
+        self.definite_literals = Prefilter(lex.definite_cues)
+        self.multilateral_literals = Prefilter(self.multilateral_cues)
 
     # ----- mentions -----------------------------------------------------------------------------
-    def triggers(self, text: str, start: int, end: int) -> list[TriggerHit]:
-        if not self.trigger_gate.search(text, start, end):
+    def scan(self, text: str) -> DocumentScan:
+        """What the other methods need to know of a document's text, for reading its sentences."""
+        return DocumentScan(self, text)
+
+    def triggers(self, text: str, start: int, end: int, scan: DocumentScan) -> list[TriggerHit]:
+        candidates = scan.triggers.candidates(start, end)
+        if not candidates or candidates[0] != 0:
             return []
+        if not self.trigger_literals.exact[0] and not self.trigger_gate.search(text, start, end):
+            return []  # (a gate of literals matches where its literals occur: no need to search)
         hits: list[TriggerHit] = []
-        statements = [m.span() for m in self.statement_re.finditer(text, start, end)]
-        for trig in self.lex.triggers:
+        statements = (
+            [m.span() for m in self.statement_re.finditer(text, start, end)]
+            if scan.statements.any(start, end)
+            else []
+        )
+        for index in candidates[1:]:  # in the triggers' order, which decides ties below
+            trig = self.lex.triggers[index - 1]
             for match in trig.regex.finditer(text, start, end):
                 s, e = match.span()
                 if any(a < e and s < b for a, b in statements):
                     continue
-                hits.append(self._hit(trig, s, e, text, start))
+                hits.append(self._hit(trig, s, e, text, start, scan))
         hits = _longest_first(hits)
         hits = _join_adjacent(hits, text)
         hits = _join_same_kind(hits)
@@ -155,15 +210,20 @@ class MeetingFinder:
             ]
         return hits
 
-    def _hit(self, trig: Trigger, s: int, e: int, text: str, sent_start: int) -> TriggerHit:
+    def _hit(
+        self, trig: Trigger, s: int, e: int, text: str, sent_start: int, scan: DocumentScan
+    ) -> TriggerHit:
         window = max(sent_start, s - 40)
         definite = trig.definite or any(
             m.end() > s and m.start() < e
-            for p in self.lex.definite_cues
-            for m in p.finditer(text, window, e + 1)
+            for i in scan.definite.candidates(window, e + 1)
+            for m in self.lex.definite_cues[i].finditer(text, window, e + 1)
         )
         kind = trig.kind
-        if kind != "TwoPlusTwo" and any(p.search(text, sent_start, e + 60) for p in self.multilateral_cues):
+        if kind != "TwoPlusTwo" and any(
+            self.multilateral_cues[i].search(text, sent_start, e + 60)
+            for i in scan.multilateral.candidates(sent_start, e + 60)
+        ):
             kind = "Conference"
         if trig.named and kind == "Conference" and self._bilateral_name(text[max(sent_start, s - 40) : e]):
             kind = "Meeting"  # "the China-Australia Diplomatic and Strategic Dialogue": two countries' talks
@@ -182,7 +242,8 @@ class MeetingFinder:
         text: str,
         sentences: list[Sentence],
         officials: Officials,
-        dates: list[DateMention] | None = None,
+        dates: list[DateMention] | None,
+        scan: DocumentScan,
     ) -> tuple[list[MeetingMention], list[str | None]]:
         """All meeting mentions, and for each sentence that reports a statement to the press, who
         speaks (the first official named; "" when none is), None for other sentences."""
@@ -190,55 +251,16 @@ class MeetingFinder:
         statement_flags: list[str | None] = []
         previous_subject: str | None = None
         recent: list[str] = []
+        named = officials.by_sentence(len(sentences))
         for index, sentence in enumerate(sentences):
             s, e = sentence.start_char, sentence.end_char
-            people = [m for m in officials.in_sentence(index) if self.eligible(m, officials)]
-            is_statement = self.statement_re.search(text, s, e) is not None
+            people = [m for m in named[index] if self.eligible(m, officials)]
+            is_statement = scan.statements.any(s, e) and self.statement_re.search(text, s, e) is not None
             statement_flags.append((people[0].key if people else "") if is_statement else None)
-            hits = self.triggers(text, s, e)
-            sentence_mentions: list[MeetingMention] = []
-            for hit, assigned in _assign(hits, people):
-                near = (max(s, hit.start - 120), min(e, hit.end + 120))
-                planned = not hit.weak and self.planned_re.search(text, *near) is not None
-                mention = MeetingMention(index, hit, planned=planned, segment=(s, e))
-                mention.when = next((d for d in dates or [] if s <= d.start < e), None)
-                for person in assigned:
-                    if person.key not in mention.participants:
-                        mention.participants.append(person.key)
-                        mention.spans[person.key] = _trim(text, s, e)
-                        mention.positions[person.key] = person.start
-                if hit.named:
-                    mention.name = text[hit.start : hit.end].strip()
-                at_start = bool(hit is hits[0] and _PRONOUN_START.match(text, s))
-                pronoun = at_start or _PRONOUN_BEFORE.search(text[max(s, hit.start - 30) : hit.start])
-                # "he" is the person named earlier in the sentence, else the previous sentence's subject
-                earlier = [p.key for p in people if p.end <= hit.start]
-                referent = (earlier[0] if earlier and not at_start else None) or previous_subject
-                if pronoun and referent and referent not in mention.participants:
-                    mention.participants.insert(0, referent)
-                    mention.spans[referent] = _trim(text, s, e)
-                    mention.positions[referent] = s
-                sentence_mentions.extend(_split(mention) if hit.split else [mention])
-            kept = []
-            for mention in _consolidate(sentence_mentions):
-                hit = mention.trigger
-                if hit.weak and len(mention.participants) < 2 and not (hit.definite and mention.participants):
-                    continue
-                if hit.bilateral and len({officials.persons[k].country for k in mention.participants}) < 2:
-                    continue
-                mention.refers = not mention.participants and self._refers_to_participants(text, sentence)
-                mention.joined_by_reference = bool(mention.participants) and self._refers_to_participants(
-                    text, sentence
-                )
-                if not mention.planned and not hit.weak:  # the trigger may have changed in consolidation
-                    near = (max(s, hit.start - 120), min(e, hit.end + 120))
-                    mention.planned = self.planned_re.search(text, *near) is not None
-                if mention.refers:
-                    mention.recent = list(recent)
-                    mention.refer_count = _reference_count(text[s:e])
-                kept.append(mention)
-            sentence_mentions = kept
-            mentions.extend(_consolidate(sentence_mentions))
+            hits = self.triggers(text, s, e, scan)
+            if hits:  # (most sentences report no meeting)
+                found = self._hit_mentions(text, index, sentence, hits, people, dates, previous_subject)
+                mentions.extend(_consolidate(self._kept(text, sentence, found, officials, recent, scan)))
             if people:
                 starts_with_pronoun = bool(_PRONOUN_START.match(text, s))
                 previous_subject = (
@@ -249,6 +271,74 @@ class MeetingFinder:
                         recent.remove(person.key)
                     recent.append(person.key)
         return mentions, statement_flags
+
+    def _hit_mentions(
+        self,
+        text: str,
+        index: int,
+        sentence: Sentence,
+        hits: list[TriggerHit],
+        people: list[Mention],
+        dates: list[DateMention] | None,
+        previous_subject: str | None,
+    ) -> list[MeetingMention]:
+        """A mention for each trigger of a sentence, with the people nearest to it."""
+        s, e = sentence.start_char, sentence.end_char
+        sentence_mentions: list[MeetingMention] = []
+        for hit, assigned in _assign(hits, people):
+            near = (max(s, hit.start - 120), min(e, hit.end + 120))
+            planned = not hit.weak and self.planned_re.search(text, *near) is not None
+            mention = MeetingMention(index, hit, planned=planned, segment=(s, e))
+            mention.when = next((d for d in dates or [] if s <= d.start < e), None)
+            for person in assigned:
+                if person.key not in mention.participants:
+                    mention.participants.append(person.key)
+                    mention.spans[person.key] = _trim(text, s, e)
+                    mention.positions[person.key] = person.start
+            if hit.named:
+                mention.name = text[hit.start : hit.end].strip()
+            at_start = bool(hit is hits[0] and _PRONOUN_START.match(text, s))
+            pronoun = at_start or _PRONOUN_BEFORE.search(text[max(s, hit.start - 30) : hit.start])
+            # "he" is the person named earlier in the sentence, else the previous sentence's subject
+            earlier = [p.key for p in people if p.end <= hit.start]
+            referent = (earlier[0] if earlier and not at_start else None) or previous_subject
+            if pronoun and referent and referent not in mention.participants:
+                mention.participants.insert(0, referent)
+                mention.spans[referent] = _trim(text, s, e)
+                mention.positions[referent] = s
+            sentence_mentions.extend(_split(mention) if hit.split else [mention])
+        return sentence_mentions
+
+    def _kept(
+        self,
+        text: str,
+        sentence: Sentence,
+        sentence_mentions: list[MeetingMention],
+        officials: Officials,
+        recent: list[str],
+        scan: DocumentScan,
+    ) -> list[MeetingMention]:
+        """The mentions of a sentence, consolidated, that name a meeting or refer to one."""
+        s, e = sentence.start_char, sentence.end_char
+        kept = []
+        for mention in _consolidate(sentence_mentions):
+            hit = mention.trigger
+            if hit.weak and len(mention.participants) < 2 and not (hit.definite and mention.participants):
+                continue
+            if hit.bilateral and len({officials.persons[k].country for k in mention.participants}) < 2:
+                continue
+            mention.refers = not mention.participants and self._refers_to_participants(scan, sentence)
+            mention.joined_by_reference = bool(mention.participants) and self._refers_to_participants(
+                scan, sentence
+            )
+            if not mention.planned and not hit.weak:  # the trigger may have changed in consolidation
+                near = (max(s, hit.start - 120), min(e, hit.end + 120))
+                mention.planned = self.planned_re.search(text, *near) is not None
+            if mention.refers:
+                mention.recent = list(recent)
+                mention.refer_count = _reference_count(text[s:e])
+            kept.append(mention)
+        return kept
 
     def eligible(self, mention: Mention, officials: Officials) -> bool:
         person = officials.persons.get(mention.key)
@@ -267,7 +357,8 @@ class MeetingFinder:
         sentences: list[Sentence],
         mentions: list[MeetingMention],
         statement_flags: list[str | None],
-        speakers: list[list[str]] | None = None,
+        speakers: list[list[str]] | None,
+        scan: DocumentScan,
     ) -> list[Draft]:
         self._text = text
         drafts: list[Draft] = []
@@ -297,7 +388,7 @@ class MeetingFinder:
                 speaker = statement_flags[index]
                 if current is None or speaker not in current.participants:
                     current = None  # a statement by someone else ends the meeting's passage
-            elif current is None and drafts and self._refers_to_participants(text, sentence):
+            elif current is None and drafts and self._refers_to_participants(scan, sentence):
                 current = drafts[-1]
             elif current is not None and speakers and speakers[index]:
                 named = set(speakers[index])
@@ -308,11 +399,12 @@ class MeetingFinder:
                 current.sentences.append(index)
         return drafts
 
-    def _refers_to_participants(self, text: str, sentence: Sentence) -> bool:
+    def _refers_to_participants(self, scan: DocumentScan, sentence: Sentence) -> bool:
         """'The two ministers', 'both sides' (but not 'the ministers of Japan, Australia and India')."""
-        passage = text[sentence.start_char : sentence.end_char]  # a slice, so that "^" is its start
-        for pattern in self.lex.participant_references:
-            for match in pattern.finditer(passage):
+        s, e = sentence.start_char, sentence.end_char
+        passage = scan.text.text[s:e]  # a slice, so that "^" is its start
+        for index in scan.references.candidates(s, e):
+            for match in self.lex.participant_references[index].finditer(passage):
                 if not re.match(r"\s+(?:of|from)\b", passage[match.end() : match.end() + 6]):
                     return True
         return False
@@ -405,6 +497,7 @@ class MeetingFinder:
         dates: list[DateMention],
         published: date | None,
         notes: list[str],
+        scan: DocumentScan,
     ) -> Meeting | None:
         if draft.kind == "Conference" and not draft.participants:
             self._attendees_from_passage(draft, text, sentences, officials)
@@ -442,9 +535,9 @@ class MeetingFinder:
             meeting.location = self._location(draft.context, text, sentences, officials)
         if meeting.location is None and meeting.kind not in ("TelephoneTalk", "VideoConference"):
             meeting.location = self._dateline_place(text)  # a call is not held where the report was filed
-        self._set_issues(meeting, draft, text, sentences)
+        self._set_issues(meeting, draft, text, sentences, scan)
         self._set_implied_issues(meeting, officials)
-        self._set_reaffirmations(meeting, draft, text, sentences, officials)
+        self._set_reaffirmations(meeting, draft, scan, sentences, officials)
         return meeting
 
     def _attendees_from_passage(
@@ -640,10 +733,15 @@ class MeetingFinder:
             return None
         return place
 
-    def _set_issues(self, meeting: Meeting, draft: Draft, text: str, sentences: list[Sentence]) -> None:
+    def _set_issues(
+        self, meeting: Meeting, draft: Draft, text: str, sentences: list[Sentence], scan: DocumentScan
+    ) -> None:
         for index in draft.sentences:
             s, e = sentences[index].start_char, sentences[index].end_char
-            for hit in self.tagger.find(text[s:e]):
+            passage = text[s:e]
+            if passage not in scan.issues:  # boilerplate repeats; passages may share sentences
+                scan.issues[passage] = self.tagger.find(passage)
+            for hit in scan.issues[passage]:
                 start, end = s + hit.start, s + hit.end
                 if self._actor_not_topic(text, start, end):
                     continue
@@ -668,15 +766,26 @@ class MeetingFinder:
         )
 
     def _set_reaffirmations(
-        self, meeting: Meeting, draft: Draft, text: str, sentences: list[Sentence], officials: Officials
+        self,
+        meeting: Meeting,
+        draft: Draft,
+        scan: DocumentScan,
+        sentences: list[Sentence],
+        officials: Officials,
     ) -> None:
+        doc = scan.text
+        text = doc.text
         countries: set[str] = {c for k in meeting.participants if (c := officials.persons[k].country)}
+        spans = [(sentences[i].start_char, sentences[i].end_char) for i in draft.sentences]
+        cited = [self.treaties.articles(text, s, e, scan.articles) for s, e in spans]
+        if not any(cited):
+            return  # most passages cite no treaty article: then the treaties they name do not matter
+        last_cited = max(k for k, hits in enumerate(cited) if hits)
         last_treaty: str | None = None
         participants = set(meeting.participants)
-        for index in draft.sentences:
-            s, e = sentences[index].start_char, sentences[index].end_char
-            named = self.treaties.treaties_named(text, s, e, countries)
-            for hit in self.treaties.articles(text, s, e):
+        for index, (s, e), hits in zip(draft.sentences[: last_cited + 1], spans, cited, strict=False):
+            named = self.treaties.treaties_named(doc, s, e, countries)
+            for hit in hits:
                 treaty = (
                     _nearest_treaty(named, hit.start)
                     or last_treaty

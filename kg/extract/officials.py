@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
@@ -99,6 +101,28 @@ class Officials:
     def in_sentence(self, index: int) -> list[Mention]:
         return [m for m in self.mentions if m.sentence == index]
 
+    def by_sentence(self, count: int) -> list[list[Mention]]:
+        """`in_sentence(i)` for every sentence i < count, in one pass over the mentions."""
+        grouped: list[list[Mention]] = [[] for _ in range(count)]
+        for mention in self.mentions:
+            if 0 <= mention.sentence < count:
+                grouped[mention.sentence].append(mention)
+        return grouped
+
+
+@lru_cache(maxsize=4)
+def _name_patterns(
+    particles: frozenset[str], honorifics: frozenset[str]
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A name, the honorifics before it, and a name in apposition ("Kim, the minister"); built
+    once, not once per document."""
+    particle = "|".join(sorted(map(re.escape, particles), key=len, reverse=True))
+    name = re.compile(rf"(?:(?:{particle})\s+)*{_WORD}(?:\s+(?:(?:{particle})\s+)*{_WORD}){{0,4}}")
+    honor = "|".join(sorted(map(re.escape, honorifics), key=len, reverse=True))
+    lead = re.compile(rf"(?:\s*,)?\s*(?:(?:{honor})\s+)*")
+    apposition = re.compile(rf"({name.pattern})\s*,\s*(?:(?:the|a|an|his|her)\s+)?$")
+    return name, lead, apposition
+
 
 def _norm_name(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -123,13 +147,7 @@ class OfficialFinder:
         # nationality ("Defence Secretary Dr Ajay Kumar" in an Indian release) serves it.
         self.home_country = home_country
         self.name_index = _cached_name_index(lex)
-        particles = "|".join(sorted(map(re.escape, lex.particles), key=len, reverse=True))
-        self.name_re = re.compile(
-            rf"(?:(?:{particles})\s+)*{_WORD}(?:\s+(?:(?:{particles})\s+)*{_WORD}){{0,4}}"
-        )
-        honor = "|".join(sorted(map(re.escape, lex.honorifics), key=len, reverse=True))
-        self.lead_re = re.compile(rf"(?:\s*,)?\s*(?:(?:{honor})\s+)*")
-        self.apposition_re = re.compile(rf"({self.name_re.pattern})\s*,\s*(?:(?:the|a|an|his|her)\s+)?$")
+        self.name_re, self.lead_re, self.apposition_re = _name_patterns(lex.particles, lex.honorifics)
         self._pending: list[Person] = []
 
     # ----- pass 1 -------------------------------------------------------------------------------
@@ -590,7 +608,8 @@ class OfficialFinder:
             forms = {person.family, person.family.upper(), person.family[:1].upper() + person.family[1:]}
             alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
             pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
-            for index, sentence in enumerate(sentences):
+            for index in _sentences_holding(_text_of(doc), forms, sentences):
+                sentence = sentences[index]
                 for match in pattern.finditer(_text_of(doc), sentence.start_char, sentence.end_char):
                     start, end = match.span()
                     if any(s <= start < e for s, e in taken) or _looks_like_date_or_place(
@@ -645,11 +664,25 @@ def _name_index(lex: Lexicon) -> dict[str, str]:
     return index
 
 
+def _sentences_holding(text: str, forms: set[str], sentences: list[Sentence]) -> list[int]:
+    """The indexes of the sentences in which one of `forms` occurs: a pattern of alternatives of
+    them can match only there (and searching every sentence with it is what costs)."""
+    starts = [sentence.start_char for sentence in sentences]
+    found = set()
+    for form in forms:
+        at = text.find(form)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            if index >= 0 and at + len(form) <= sentences[index].end_char:
+                found.add(index)
+            at = text.find(form, at + 1)
+    return sorted(found)
+
+
 def _sentence_index(doc: Doc, sentences: list[Sentence]) -> list[int]:
     index = [0] * len(doc)
     for i, sentence in enumerate(sentences):
-        for t in range(sentence.start, sentence.end):
-            index[t] = i
+        index[sentence.start : sentence.end] = [i] * (sentence.end - sentence.start)
     return index
 
 

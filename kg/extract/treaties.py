@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.prefilter import FoldedText, Occurrences, Prefilter, Starts
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
@@ -49,6 +50,8 @@ class TreatyFinder:
         data = lex.treaty
         self.reference = lex.reference
         self.article_res = [re.compile(p) for p in data.get("article_patterns", [])]
+        # Most sentences name no article: a pattern runs only where its literals ("article") occur.
+        self.article_literals = Prefilter(self.article_res)
         self.number_words: dict[str, int] = data.get("number_words", {})
         self.ordinal_words: dict[str, int] = data.get("ordinal_words", {})
         self.stances = [
@@ -71,18 +74,19 @@ class TreatyFinder:
         ordered = sorted(by_name.items(), key=lambda item: -len(item[0]))
         self.treaty_iris = [sorted(iris) for _, iris in ordered]
         self.treaty_re = (
-            re.compile("|".join(f"(?P<t{i}>{_flexible(n)})" for i, (n, _) in enumerate(ordered)))
+            Starts(re.compile("|".join(f"(?P<t{i}>{_flexible(n)})" for i, (n, _) in enumerate(ordered))))
             if ordered
-            else None
+            else None  # tried only where a name begins: at each position, it tries every name
         )
         # Every treaty name ends with one of these words: a cheap test before the long alternation.
         last_words = sorted({re.split(r"[\s-]+", n.strip())[-1] for n, _ in ordered})
         self.gate = re.compile("|".join(re.escape(w) for w in last_words)) if last_words else None
 
-    def articles(self, text: str, start: int, end: int) -> list[ArticleHit]:
+    def articles(self, text: str, start: int, end: int, literals: Occurrences) -> list[ArticleHit]:
+        """The articles cited in text[start:end]; `literals`: `article_literals.scan` of the text."""
         hits = []
-        for regex in self.article_res:
-            for match in regex.finditer(text, start, end):
+        for index in literals.candidates(start, end):
+            for match in self.article_res[index].finditer(text, start, end):
                 number = self._number(match)
                 if number:
                     hits.append(ArticleHit(match.start(), match.end(), number))
@@ -98,15 +102,15 @@ class TreatyFinder:
         return roman_to_int(raw) or self.number_words.get(raw.lower())
 
     def treaties_named(
-        self, text: str, start: int, end: int, countries: Iterable[str] = ()
+        self, doc: FoldedText, start: int, end: int, countries: Iterable[str] = ()
     ) -> list[tuple[int, str]]:
         """Treaties the text names; a name several treaties share ("the Mutual Defense Treaty") is
         the one whose parties include the participants' countries."""
-        if self.treaty_re is None or self.gate is None or not self.gate.search(text, start, end):
+        if self.treaty_re is None or self.gate is None or not self.gate.search(doc.text, start, end):
             return []
         wanted = set(countries)
         found = []
-        for match in self.treaty_re.finditer(text, start, end):
+        for match in self.treaty_re.finditer(doc, start, end):
             index = int(next(k for k, v in match.groupdict().items() if v is not None)[1:])
             options = self.treaty_iris[index]
             if len(options) > 1:
