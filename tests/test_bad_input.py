@@ -191,8 +191,7 @@ def test_each_bad_input_gets_one_line_naming_it_and_why(built: Run, corpus: Path
 
 def test_no_other_failures_and_no_traceback(built: Run, corpus: Path) -> None:
     named = {line.split(": ", 2)[1] for line in built.stderr.splitlines() if line.startswith("error: ")}
-    # long-line.txt may fail in extraction today: test_a_one_megabyte_line_is_built says so on its own.
-    assert named - {str(corpus / "long-line.txt")} == {str(corpus / bad.name) for bad in BAD}
+    assert named == {str(corpus / bad.name) for bad in BAD}
     assert "Traceback" not in built.stderr + built.stdout
 
 
@@ -232,8 +231,6 @@ def test_a_published_that_is_not_a_date_gets_a_line(built: Run, corpus: Path) ->
     assert len(lines) == 1 and "published" in lines[0] and "the day after the summit" in lines[0], lines
 
 
-@pytest.mark.xfail(strict=True, reason="kg/extract: spaCy's nlp.max_length (1,000,000 characters) is below "
-                                       "the reader's 20 MB limit: [E088] fails the document")
 def test_a_one_megabyte_line_is_built(built: Run, graph: Graph) -> None:
     assert (None, DCTERMS.identifier, Literal("long-line.txt")) in graph, built.stderr
 

@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from kg.read.base import DEFAULT_MAX_BYTES
 from kg.reference.model import ReferenceData
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -210,6 +211,9 @@ def sentence_final(nlp: Language) -> frozenset[str]:
 
 def make_nlp() -> Language:
     nlp = spacy.blank("en")
+    # spaCy's limit guards its parser's memory; a blank pipeline of rule components needs none of
+    # that, so any document the readers accept (kg.read's size limit) is taken whole.
+    nlp.max_length = DEFAULT_MAX_BYTES
     nlp.add_pipe("newline_sentences")
     nlp.add_pipe("sentencizer")
     return nlp
