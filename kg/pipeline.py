@@ -352,6 +352,34 @@ def _streamed(
     keep: bool | None,
     validate: bool,
 ) -> tuple[BuildResult, StatementFiles]:
+    extracted, failures = _extract_phase(paths, pool, jobs, seconds, progress)
+    start = time.perf_counter()
+    merged = _merge_phase(extracted, scratch)
+    result = BuildResult(
+        reference_lines=merged.reference_lines,
+        kept=len(extracted) <= KEEP_DOCUMENTS if keep is None else keep,
+        documents_read=len(extracted),
+        documents_failed=failures,
+        meetings=len({node.iri for node in merged.ids.meetings.values()}),
+        officials=_count_officials([e.view for e in extracted], merged.ids),
+        warnings=[note for e in extracted for note in e.view.notes],
+    )
+    spilled = [(index, e.spilled) for index, e in enumerate(extracted)]
+    del extracted, merged  # from here on the workers hold the merge; the main process only writes
+    seconds["merge"] = time.perf_counter() - start
+    writer, found = _map_phase(spilled, scratch, pool, jobs, seconds, progress, result, validate)
+    if validate:
+        _set_report(result, ValidationReport(sorted(found)))
+    return result, writer
+
+
+def _extract_phase(
+    paths: Iterable[str | Path],
+    pool: Executor | None,
+    jobs: int,
+    seconds: dict[str, float],
+    progress: Progress | None,
+) -> tuple[list[Extracted], list[tuple[str, str]]]:
     failures: list[tuple[str, str]] = []
     start = time.perf_counter()
     extracted: list[Extracted] = []
@@ -365,29 +393,43 @@ def _streamed(
         if progress:
             progress(1)
     seconds["read+extract"] = time.perf_counter() - start
-    views = [e.view for e in extracted]
-    for view in views:
-        for stage, value in view.seconds.items():
+    for e in extracted:
+        for stage, value in e.view.seconds.items():
             seconds[f"extract.{stage}"] = seconds.get(f"extract.{stage}", 0.0) + value
+    return extracted, failures
 
-    start = time.perf_counter()
+
+def _merge_phase(extracted: list[Extracted], scratch: Path) -> Merged:
+    """One node per person and meeting; written to scratch/merged.pkl for the workers."""
+    views = [e.view for e in extracted]
     ids = identities(views)
     reference = reference_graph()
     used: set[URIRef] = set().union(*(e.used for e in extracted))
-    reference_lines = sorted(_ntriples(reference_subset(reference, used)))
-    merged = scratch / "merged.pkl"
-    with merged.open("wb") as fh:
-        pickle.dump(Merged(ids, _names(views, ids, reference), reference_lines), fh, pickle.HIGHEST_PROTOCOL)
-    seconds["merge"] = time.perf_counter() - start
+    merged = Merged(ids, _names(views, ids, reference), sorted(_ntriples(reference_subset(reference, used))))
+    with (scratch / MERGED_FILE).open("wb") as fh:
+        pickle.dump(merged, fh, pickle.HIGHEST_PROTOCOL)
+    return merged
 
-    keep = len(extracted) <= KEEP_DOCUMENTS if keep is None else keep
-    writer = StatementFiles(scratch, keep=keep)
+
+MERGED_FILE = "merged.pkl"
+
+
+def _map_phase(
+    spilled: list[tuple[int, Spilled]],
+    scratch: Path,
+    pool: Executor | None,
+    jobs: int,
+    seconds: dict[str, float],
+    progress: Progress | None,
+    result: BuildResult,
+    validate: bool,
+) -> tuple[StatementFiles, set[ValidationResult]]:
+    writer = StatementFiles(scratch, keep=result.kept)
     found: set[ValidationResult] = set()
-    spilled = [(index, e.spilled) for index, e in enumerate(extracted)]
-    tasks = [MapTask(str(merged), chunk) for chunk in batched(spilled, MAP_BATCH)]
+    tasks = [MapTask(str(scratch / MERGED_FILE), chunk) for chunk in batched(spilled, MAP_BATCH)]
     for key in ("map", "validate", "write"):
         seconds.setdefault(key, 0.0)
-    writer.reference(reference_lines)  # first: a reader validating graph.trig needs it before the rest
+    writer.reference(result.reference_lines)  # first: a reader validating graph.trig needs it first
     for number, chunk in enumerate(ordered_map(pool, _map_batch, tasks, batch=1, window=2 * jobs)):
         start = time.perf_counter()
         for document in chunk.documents:
@@ -399,23 +441,12 @@ def _streamed(
         seconds["validate"] += chunk.validate_s
         found.update(chunk.results)
     writer.close()
+    result.statements = writer.kept or {}
     if validate and writer.crossing:
         start = time.perf_counter()
-        found = check_seams(found, writer.triples_path, writer.crossing, reference_lines)
+        found = check_seams(found, writer.triples_path, writer.crossing, result.reference_lines)
         seconds["validate"] += time.perf_counter() - start
-    result = BuildResult(
-        statements=writer.kept or {},
-        reference_lines=reference_lines,
-        kept=keep,
-        documents_read=len(extracted),
-        documents_failed=failures,
-        meetings=len({node.iri for node in ids.meetings.values()}),
-        officials=_count_officials(views, ids),
-        warnings=[note for view in views for note in view.notes],
-    )
-    if validate:
-        _set_report(result, ValidationReport(sorted(found)))
-    return result, writer
+    return writer, found
 
 
 _LEFTOVER = re.compile(r"^\.(?:kg-build-(?P<build>\d+)-.*|.+\.tmp-(?P<tmp>\d+))$")
