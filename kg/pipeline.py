@@ -195,6 +195,7 @@ class MappedChunk:
 class MapTask:
     merged: str  # path of the pickled Merged
     documents: list[tuple[int, Spilled]]  # (document index, where its extraction lies)
+    keep: bool = False  # send every document's lines back too
 
 
 class _Worker:
@@ -262,14 +263,16 @@ def _map_chunk(task: MapTask) -> MappedChunk:
     merged = worker.merged(task.merged)
     start = time.perf_counter()
     documents = []
+    chunk_lines: list[str] = []
     for index, spilled in task.documents:
         x: DocExtraction = worker.reader.load(spilled)
         lines = sorted(document_statements(x, index, merged.ids, merged.names))
-        documents.append(MappedDocument(str(document_iri(x.sha256)), x.sha256, lines))
+        documents.append(MappedDocument.of(str(document_iri(x.sha256)), x.sha256, lines, keep=task.keep))
+        chunk_lines += lines
     mapped = time.perf_counter()
     results: list[ValidationResult] = []
     if worker.validate:
-        results = check_statements([line for d in documents for line in d.lines], merged.reference_lines)
+        results = check_statements(chunk_lines, merged.reference_lines)
     return MappedChunk(documents, results, mapped - start, time.perf_counter() - mapped)
 
 
@@ -426,7 +429,8 @@ def _map_phase(
 ) -> tuple[StatementFiles, set[ValidationResult]]:
     writer = StatementFiles(scratch, keep=result.kept)
     found: set[ValidationResult] = set()
-    tasks = [MapTask(str(scratch / MERGED_FILE), chunk) for chunk in batched(spilled, MAP_BATCH)]
+    merged = str(scratch / MERGED_FILE)
+    tasks = [MapTask(merged, chunk, result.kept) for chunk in batched(spilled, MAP_BATCH)]
     for key in ("map", "validate", "write"):
         seconds.setdefault(key, 0.0)
     writer.reference(result.reference_lines)  # first: a reader validating graph.trig needs it first

@@ -103,7 +103,7 @@ def validate_dataset(path: str | Path, *, chunk: int = 200) -> ValidationReport:
             if name in (_REFERENCE, ""):
                 continue
             own = name.rsplit("/", 1)[-1][:8] if _DOCUMENT in name else ""
-            files.document(MappedDocument(name, own, lines), number)
+            files.document(MappedDocument.of(name, own, sorted(lines)), number)
             batch += lines
             graphs += 1
             if graphs >= chunk:
