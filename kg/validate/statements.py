@@ -9,6 +9,7 @@ validating grows with the number of documents and memory stays flat.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from functools import cache
@@ -152,13 +153,90 @@ def check_seams(
 ) -> set[ValidationResult]:
     """Chunks see only their own documents' statements about a person or meeting that documents
     of other chunks speak of too (a country one report gives, a second title...). Such nodes are
-    checked again here with everything the merged graph says about them and the things they point
-    to, and their results replace those of the chunks: the report is that of the whole graph."""
+    checked again here with everything the merged graph says about them and about the things the
+    shapes look at through them, and their results replace those of the chunks: the report is that
+    of the whole graph."""
     about = _lines_about(triples, crossing)
-    pointed = {part for line in about for part in line[:-2].split(" ")[2:3] if part.startswith("<")}
-    neighbours = _lines_about(triples, pointed - crossing)
+    neighbours = _lines_about(triples, _followed(about) - crossing)
     again = validate_lines(about + neighbours, context, crossing)
     return {r for r in found if f"<{r.focus_node}>" not in crossing} | set(again)
+
+
+def _followed(lines: list[str]) -> set[str]:
+    """The nodes that the shapes of these statements' subjects look into: objects reached by a
+    predicate that some shape targeting the subject's class follows (sh:class, sh:node...) or that
+    its SPARQL rule names. An official's documents are not followed (no shape looks into them),
+    a meeting's are (a held meeting is not dated after its report)."""
+    follows = _follows()
+    classes: dict[str, set[str]] = {}
+    for line in lines:
+        subject, predicate, obj = line[:-2].split(" ", 2)
+        if predicate == _RDF_TYPE:
+            classes.setdefault(subject, set()).update(_superclasses().get(obj, {obj}))
+    followed = set()
+    for line in lines:
+        subject, predicate, obj = line[:-2].split(" ", 2)
+        if obj.startswith("<") and any(predicate in follows.get(c, ()) for c in classes.get(subject, ())):
+            followed.add(obj)
+    return followed
+
+
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_LOOKS_INTO = ("class", "node", "or", "and", "not", "xone", "qualifiedValueShape", "sparql")
+
+
+@cache
+def _follows() -> dict[str, frozenset[str]]:
+    """Class (N-Triples term) -> the predicates its shapes look through into another node."""
+    from rdflib import RDF
+    from rdflib.namespace import SH
+
+    shapes = _shapes()
+    found: dict[str, set[str]] = {}
+    for shape, target in shapes.subject_objects(SH.targetClass):
+        into = found.setdefault(f"<{target}>", set())
+        for prop in shapes.objects(shape, SH.property):
+            path = shapes.value(prop, SH.path)
+            inverse = shapes.value(path, SH.inversePath) if path is not None else None
+            if isinstance(path, URIRef) and any(
+                (prop, SH[word], None) in shapes for word in _LOOKS_INTO
+            ):
+                into.add(f"<{path}>")
+            elif isinstance(inverse, URIRef):
+                into.add(f"<{inverse}>")
+        owners = [shape, *shapes.objects(shape, SH.property)]
+        for rule in (r for owner in owners for r in shapes.objects(owner, SH.sparql)):
+            into.update(f"<{iri}>" for iri in _iris_in(str(shapes.value(rule, SH.select) or ""), shapes))
+        into.add(f"<{RDF.type}>")
+    return {cls: frozenset(predicates) for cls, predicates in found.items()}
+
+
+def _iris_in(select: str, shapes: Graph) -> set[str]:
+    """The IRIs a SPARQL text names, in full or by a prefix the shapes declare."""
+    from rdflib.namespace import SH
+
+    prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+                for d in shapes.objects(None, SH.declare)}
+    iris = set(re.findall(r"<([^<>\s]+)>", select))
+    for prefix, local in re.findall(r"(?<![\w?$])([A-Za-z][\w-]*):([A-Za-z_][\w-]*)", select):
+        if prefix in prefixes:
+            iris.add(prefixes[prefix] + local)
+    return iris
+
+
+@cache
+def _superclasses() -> dict[str, frozenset[str]]:
+    """Class (N-Triples term) -> itself and every class above it in the ontology."""
+    from rdflib import RDFS
+
+    from kg.validate import load_ontology
+
+    ontology = load_ontology()
+    result: dict[str, frozenset[str]] = {}
+    for cls in set(ontology.subjects(RDFS.subClassOf, None)):
+        above = set(ontology.transitive_objects(cls, RDFS.subClassOf))
+        result[f"<{cls}>"] = frozenset(f"<{c}>" for c in above if isinstance(c, URIRef))
+    return result
 
 
 def _lines_about(triples: Path, subjects: set[str]) -> list[str]:
