@@ -163,7 +163,9 @@ def oxigraph_load(graph: Path, store_dir: Path) -> dict[str, Any]:
     return {"triples": len(store), "load_s": round(load_s, 3)}
 
 
-def oxigraph_queries(store_dir: Path, query_dir: Path | None, runs: int) -> dict[str, Any]:
+def oxigraph_queries(
+    store_dir: Path, query_dir: Path | None, runs: int, listings: bool = True
+) -> dict[str, Any]:
     import pyoxigraph as ox
 
     start = time.perf_counter()
@@ -178,7 +180,7 @@ def oxigraph_queries(store_dir: Path, query_dir: Path | None, runs: int) -> dict
         return {}
 
     results = {}
-    for name, text in saved.bench_queries(query_dir, pick):
+    for name, text in saved.bench_queries(query_dir, pick, listings=listings):
 
         def once(text: str = text) -> int:
             answer = store.query(text)
@@ -190,7 +192,7 @@ def oxigraph_queries(store_dir: Path, query_dir: Path | None, runs: int) -> dict
     return {"engine": "pyoxigraph embedded", "open_s": round(open_s, 3), "queries": results}
 
 
-def server_queries(endpoint: str, query_dir: Path | None, runs: int) -> dict[str, Any]:
+def server_queries(endpoint: str, query_dir: Path | None, runs: int, listings: bool = True) -> dict[str, Any]:
     from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
     def pick(text: str) -> dict[str, str]:
@@ -206,7 +208,7 @@ def server_queries(endpoint: str, query_dir: Path | None, runs: int) -> dict[str
         return {}
 
     results = {}
-    for name, text in saved.bench_queries(query_dir, pick):
+    for name, text in saved.bench_queries(query_dir, pick, listings=listings):
 
         def once(text: str = text) -> int:
             client = SPARQLWrapper(endpoint)
@@ -306,6 +308,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         command.add_argument("--runs", type=int, default=5)
         command.add_argument("--timeout", type=float, default=60.0)
         command.add_argument("--budget", type=float, default=600.0, help="seconds for all queries (rdflib)")
+        command.add_argument(
+            "--no-listings", action="store_true", help="time queries with typical parameters only with them"
+        )
     load = sub.add_parser("oxigraph-load")
     load.add_argument("graph", type=Path)
     load.add_argument("store", type=Path)
@@ -332,9 +337,9 @@ def dispatch(args: argparse.Namespace) -> dict[str, Any]:
     if kind == "rdflib-queries":
         return rdflib_queries(Path(args.target), args.queries, args.runs, args.timeout, args.budget)
     if kind == "oxigraph-queries":
-        return oxigraph_queries(Path(args.target), args.queries, args.runs)
+        return oxigraph_queries(Path(args.target), args.queries, args.runs, not args.no_listings)
     if kind == "server-queries":
-        return server_queries(args.target, args.queries, args.runs)
+        return server_queries(args.target, args.queries, args.runs, not args.no_listings)
     if kind == "oxigraph-load":
         return oxigraph_load(args.graph, args.store)
     if kind == "validate-pyshacl":

@@ -12,7 +12,7 @@ from datetime import date
 from kg.model import Document
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A passage of the document's text: text[start:end]."""
 
@@ -20,7 +20,7 @@ class Span:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     """An official named in the document, linked to the reference data when possible."""
 
@@ -40,13 +40,13 @@ class Person:
     mentions: list[Span] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class IssueMention:
     iri: str
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class Reaffirmation:
     treaty_iri: str
     treaty_key: str
@@ -57,7 +57,7 @@ class Reaffirmation:
     applies_to: str | None = None  # label of the territory or thing it applies to
 
 
-@dataclass
+@dataclass(slots=True)
 class Meeting:
     kind: str = "Meeting"
     participants: list[str] = field(default_factory=list)  # Person keys, in order of mention
@@ -73,7 +73,7 @@ class Meeting:
     evidence: list[Span] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class DocExtraction:
     document: Document
     sha256: str

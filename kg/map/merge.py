@@ -16,6 +16,7 @@ from datetime import date
 from rdflib import URIRef
 
 from kg.extract.model import DocExtraction, Meeting, Person
+from kg.model import Document
 from kg.namespaces import meeting_iri, person_iri
 
 MeetingRef = tuple[int, int]  # (document index, meeting index)
@@ -159,7 +160,7 @@ def identities(extractions: list[DocExtraction]) -> Identities:
 def merge_view(x: DocExtraction) -> DocExtraction:
     """What merging, naming and counting read of an extraction: people and meetings without their
     passages, no text. The main process of a large build holds one of these per document."""
-    document = replace(x.document, text="", meta={})
+    document = Document(identifier=x.document.identifier, text="")
     persons = [replace(p, mentions=[]) for p in x.persons]
     meetings = [
         Meeting(kind=m.kind, participants=list(m.participants), planned=m.planned, date=m.date, name=m.name)
