@@ -117,6 +117,8 @@ def query_table(section: dict[str, Any]) -> list[dict[str, Any]]:
             row[f"{engine}_rows"] = (figures or {}).get("rows")
             if figures and "timeout_s" in figures:
                 row[f"{engine}_note"] = f"> {figures['timeout_s']:.0f} s"
+            elif figures and "skipped" in figures:
+                row[f"{engine}_note"] = "not timed: " + figures["skipped"]
             elif figures and "error" in figures:
                 row[f"{engine}_note"] = "error: " + figures["error"][:120]
         table.append(row)
@@ -271,8 +273,9 @@ def query_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     typical = typical_timings(table)
     slowest = max(typical, key=lambda t: t[1] if t[1] is not None else float("inf"))
     all_fast = all(ms is not None and ms < QUERY_LIMIT_MS for _, ms in typical)
-    listings = [(r["query"], r["oxigraph_ms"]) for r in table if "?" not in r["query"]]
-    widest = max(listings, key=lambda t: t[1] if t[1] is not None else float("inf"))
+    listings = [(r["query"], r["oxigraph_ms"]) for r in table
+                if "?" not in r["query"] and _timed_on_oxigraph(r)]
+    widest = max(listings or [("-", None)], key=lambda t: t[1] if t[1] is not None else float("inf"))
     targets = [
         target(
             "every saved query < 100 ms on the store",
@@ -296,13 +299,21 @@ def query_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     timeout = (rdflib.get("queries", {}).get(name) or {}).get("timeout_s")
     bound = "" if rdflib_ms is not None else ">= "
     rdflib_ms = rdflib_ms if rdflib_ms is not None else (timeout or 0) * 1000
-    speedup = rdflib_ms / max(row["oxigraph_ms"], 1e-3)
-    smaller = rdflib.get("documents") != size
-    note = f"rdflib measured on {rdflib.get('documents')} documents (a lower bound)" if smaller else ""
+    oxigraph_ms, where = row["oxigraph_ms"], f"Oxigraph on {size} documents"
+    same = query_median_ms(rdflib.get("oxigraph_same_graph", {}).get("queries", {}).get(name))
+    note = ""
+    if rdflib.get("documents") != size:
+        if same is not None:
+            oxigraph_ms, where = same, f"both on the graph of {rdflib.get('documents')} documents"
+            note = (f"rdflib cannot load the {size}-document graph in reasonable time; there Oxigraph "
+                    f"takes {row['oxigraph_ms']} ms")
+        else:
+            note = f"rdflib measured on {rdflib.get('documents')} documents, Oxigraph on {size}"
+    speedup = rdflib_ms / max(oxigraph_ms, 1e-3)
     targets.append(
         target(
             "Article 5 query >= 100x faster than rdflib's memory store",
-            f"{bound}{speedup:.0f}x ({name}: rdflib {rdflib_ms:.1f} ms, Oxigraph {row['oxigraph_ms']} ms)",
+            f"{bound}{speedup:.0f}x ({name}: rdflib {rdflib_ms:.1f} ms, Oxigraph {oxigraph_ms} ms, {where})",
             speedup >= ARTICLE_SPEEDUP if rdflib_ms else None,
             note,
         )
@@ -310,11 +321,16 @@ def query_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     return targets
 
 
+def _timed_on_oxigraph(row: dict[str, Any]) -> bool:
+    return row.get("oxigraph_ms") is not None or row.get("oxigraph_rows") is not None
+
+
 def typical_timings(table: list[dict[str, Any]]) -> list[tuple[str, float | None]]:
     """Each saved query as an analyst calls it: with typical parameters where the benchmark gives
     some (rows named "NAME?param=value"), else as it stands."""
-    with_params = {r["query"].split("?", 1)[0]: r for r in table if "?" in r["query"]}
-    plain = {r["query"]: r for r in table if "?" not in r["query"]}
+    timed = [r for r in table if _timed_on_oxigraph(r)]  # picks differ by engine and graph
+    with_params = {r["query"].split("?", 1)[0]: r for r in timed if "?" in r["query"]}
+    plain = {r["query"]: r for r in timed if "?" not in r["query"]}
     rows = [with_params.get(name) or plain[name] for name in sorted(set(with_params) | set(plain))]
     return [(r["query"], r["oxigraph_ms"]) for r in rows]
 

@@ -332,11 +332,18 @@ def build(
         else:
             _start_worker(model, scratch, validate)
         try:
-            result, writer = _streamed(paths, pool, jobs, Path(scratch), seconds, progress, keep, validate)
+            result, writer, found = _streamed(paths, pool, jobs, Path(scratch), seconds, progress, keep)
+
+            def finish_validation() -> None:
+                if validate:
+                    _finish_validation(result, writer, found, seconds)
+
             if out is not None:
                 start = time.perf_counter()
-                write_outputs(result, out, writer, pool)
-                seconds["write"] += time.perf_counter() - start
+                write_outputs(result, out, writer, pool, meanwhile=finish_validation)
+                seconds["write"] += time.perf_counter() - start - seconds.get("validate.seams", 0.0)
+            else:
+                finish_validation()
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -353,8 +360,7 @@ def _streamed(
     seconds: dict[str, float],
     progress: Progress | None,
     keep: bool | None,
-    validate: bool,
-) -> tuple[BuildResult, StatementFiles]:
+) -> tuple[BuildResult, StatementFiles, set[ValidationResult]]:
     extracted, failures = _extract_phase(paths, pool, jobs, seconds, progress)
     start = time.perf_counter()
     merged = _merge_phase(extracted, scratch)
@@ -370,10 +376,21 @@ def _streamed(
     spilled = [(index, e.spilled) for index, e in enumerate(extracted)]
     del extracted, merged  # from here on the workers hold the merge; the main process only writes
     seconds["merge"] = time.perf_counter() - start
-    writer, found = _map_phase(spilled, scratch, pool, jobs, seconds, progress, result, validate)
-    if validate:
-        _set_report(result, ValidationReport(sorted(found)))
-    return result, writer
+    writer, found = _map_phase(spilled, scratch, pool, jobs, seconds, progress, result)
+    return result, writer, found
+
+
+def _finish_validation(
+    result: BuildResult, writer: StatementFiles, found: set[ValidationResult], seconds: dict[str, float]
+) -> None:
+    """The chunks' results, with the nodes that several chunks speak of checked again (in the main
+    process, while the workers write the graph files)."""
+    if writer.crossing:
+        start = time.perf_counter()
+        found = check_seams(found, writer.triples_path, writer.crossing, result.reference_lines)
+        seconds["validate.seams"] = time.perf_counter() - start  # part of validate
+        seconds["validate"] += seconds["validate.seams"]
+    _set_report(result, ValidationReport(sorted(found)))
 
 
 def _extract_phase(
@@ -425,7 +442,6 @@ def _map_phase(
     seconds: dict[str, float],
     progress: Progress | None,
     result: BuildResult,
-    validate: bool,
 ) -> tuple[StatementFiles, set[ValidationResult]]:
     writer = StatementFiles(scratch, keep=result.kept)
     found: set[ValidationResult] = set()
@@ -446,10 +462,6 @@ def _map_phase(
         found.update(chunk.results)
     writer.close()
     result.statements = writer.kept or {}
-    if validate and writer.crossing:
-        start = time.perf_counter()
-        found = check_seams(found, writer.triples_path, writer.crossing, result.reference_lines)
-        seconds["validate"] += time.perf_counter() - start
     return writer, found
 
 
@@ -691,13 +703,18 @@ def _validate_documents(result: BuildResult) -> None:
 
 # ----- outputs ------------------------------------------------------------------------------------
 def write_outputs(
-    result: BuildResult, out: Path, files: StatementFiles, pool: Executor | None = None
+    result: BuildResult,
+    out: Path,
+    files: StatementFiles,
+    pool: Executor | None = None,
+    *,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Path]:
     """graph.ttl, graph.trig, validation.txt/.ttl, build-report.txt; each written whole or not at all.
 
     Oxigraph's streaming serialisers write Turtle and TriG (forty times faster than rdflib's), side
-    by side in two workers when there are; both go to temporary files that replace the old graph
-    files only once both are complete."""
+    by side in two workers when there are, while `meanwhile` runs here; both go to temporary files
+    that replace the old graph files only once both are complete."""
     out.mkdir(parents=True, exist_ok=True)
     targets = [(files.triples_path, "nt", out / "graph.ttl", "turtle"),
                (files.quads_path, "nq", out / "graph.trig", "trig")]
@@ -708,8 +725,13 @@ def write_outputs(
         if pool is None:
             for job in jobs:
                 serialise(*job)
+            if meanwhile is not None:
+                meanwhile()
         else:
-            for future in [pool.submit(serialise, *job) for job in jobs]:
+            futures = [pool.submit(serialise, *job) for job in jobs]
+            if meanwhile is not None:
+                meanwhile()
+            for future in futures:
                 future.result()
         for tmp, (_, _, target, _) in zip(temporary, targets, strict=True):
             os.replace(tmp, target)

@@ -167,3 +167,13 @@ def test_reference_data_conforms() -> None:
         pytest.skip("no reference data yet")
     report = validate_graph(graph_of(*files))
     assert report.conforms, report.text()
+
+
+@pytest.mark.parametrize("files", [("BASE",), ("BASE", "ONE_PARTICIPANT"), ("BASE", "OUT_OF_TERM"),
+                                   ("BASE", "ONE_PARTICIPANT", "LATE_MEETING")])
+def test_cli_validate_gives_the_same_report_with_either_engine(files: tuple[str, ...]) -> None:
+    paths = [str(globals()[name]) for name in files]
+    runner = CliRunner()
+    fast = runner.invoke(cli, ["validate", *paths], standalone_mode=False)
+    reference = runner.invoke(cli, ["validate", "--engine", "pyshacl", *paths], standalone_mode=False)
+    assert fast.output == reference.output and fast.return_value == reference.return_value
