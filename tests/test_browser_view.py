@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import HOSTILE_NAME, assert_ran_no_markup_from_data, start_browser
+from browser_helpers import HOSTILE_NAME, assert_ran_no_markup_from_data, missing_browser, start_browser
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
@@ -24,18 +24,6 @@ pytestmark = pytest.mark.browser
 SAMPLE = Path(__file__).parent / "data" / "sample-graph.ttl"
 ID = "https://w3id.org/readout-kg/id/"
 HOSTILE = '</script><img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
-
-
-def missing_browser() -> str | None:
-    if find_chromium() is None:
-        return "chromium is not installed (scripts/test-deps.sh installs it)"
-    if not CHROMEDRIVER.is_file():
-        return f"{CHROMEDRIVER} is missing (apt-get install chromium-driver)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[dev]')"
-    return None
 
 
 @pytest.fixture(scope="module")

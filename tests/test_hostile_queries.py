@@ -22,6 +22,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
+from socket_helpers import connections, listening
 
 from kg.cli import cli
 from kg.errors import QueryError, QueryStopped
@@ -40,26 +41,8 @@ RUNAWAYS = [CROSS_PRODUCT, COUNTED_CROSS_PRODUCT, PATHOLOGICAL_PATH]
 
 @pytest.fixture(scope="module")
 def listener() -> Iterator[socket.socket]:
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.setblocking(False)
-    try:
+    with listening() as server:
         yield server
-    finally:
-        server.close()
-
-
-def connections(server: socket.socket) -> int:
-    """Connections made to the listener so far (the kernel queues them even though none is served)."""
-    count = 0
-    while True:
-        try:
-            accepted, _ = server.accept()
-        except BlockingIOError:
-            return count
-        accepted.close()
-        count += 1
 
 
 def refused_queries(port: int) -> list[str]:

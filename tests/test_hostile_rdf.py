@@ -18,6 +18,7 @@ from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner, Result
+from socket_helpers import connections, listening
 
 from kg.api import load
 from kg.cli import cli
@@ -64,26 +65,8 @@ def watch() -> Iterator[type[Watch]]:
 @pytest.fixture(scope="module")
 def listener() -> Iterator[socket.socket]:
     """A socket on 127.0.0.1 that every URL in the hostile files points at."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.setblocking(False)
-    try:
+    with listening() as server:
         yield server
-    finally:
-        server.close()
-
-
-def connections(server: socket.socket) -> int:
-    """Connections made to the listener so far (a client that connected is already queued)."""
-    count = 0
-    while True:
-        try:
-            accepted, _ = server.accept()
-        except BlockingIOError:
-            return count
-        accepted.close()
-        count += 1
 
 
 @pytest.fixture(scope="module")

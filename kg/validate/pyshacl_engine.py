@@ -18,6 +18,7 @@ from rdflib.term import BNode, Node
 from kg.namespaces import SH
 from kg.validate.engine import ShaclEngine
 from kg.validate.report import ValidationReport, ValidationResult
+from kg.validate.shacl_sparql import path_term
 from kg.validate.sparql_rules import run_sparql_rules, sparql_rules, store_of
 
 
@@ -97,7 +98,7 @@ def read_results(results_graph: Graph) -> list[ValidationResult]:
     results = []
     # Only the report's top-level results: nested sh:detail results (of sh:node) repeat them.
     for node in results_graph.objects(None, SH.result):
-        path, inverse = _path(results_graph, results_graph.value(node, SH.resultPath))
+        path, inverse = path_term(results_graph, results_graph.value(node, SH.resultPath))
         constraint = results_graph.value(node, SH.sourceConstraintComponent)
         results.append(ValidationResult(
             severity=_uri(results_graph.value(node, SH.resultSeverity)) or SH.Violation,
@@ -112,14 +113,6 @@ def read_results(results_graph: Graph) -> list[ValidationResult]:
     return results
 
 
-def _path(g: Graph, node: Node | None) -> tuple[URIRef | None, bool]:
-    if isinstance(node, URIRef):
-        return node, False
-    if node is not None:
-        inverse = g.value(node, SH.inversePath)
-        if isinstance(inverse, URIRef):
-            return inverse, True
-    return None, False
 
 
 def _uri(node: Node | None) -> URIRef | None:

@@ -767,11 +767,15 @@ def severity(shapes: Graph, shape: Node) -> URIRef:
 
 def result_path(shapes: Graph, shape: Node) -> tuple[URIRef | None, bool]:
     """The sh:resultPath as a ValidationResult holds it: an IRI, or the IRI of ^IRI; else none."""
-    path = shapes.value(shape, SH.path)
+    return path_term(shapes, shapes.value(shape, SH.path))
+
+
+def path_term(graph: Graph, path: Node | None) -> tuple[URIRef | None, bool]:
+    """A SHACL path node as (IRI, inverse?) when it is an IRI or ^IRI; else (None, False)."""
     if isinstance(path, URIRef):
         return path, False
     if path is not None:
-        inverse = shapes.value(path, SH.inversePath)
+        inverse = graph.value(path, SH.inversePath)
         if isinstance(inverse, URIRef):
             return inverse, True
     return None, False
