@@ -8,6 +8,7 @@ import tempfile
 import threading
 import urllib.parse
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,10 @@ pytestmark = [pytest.mark.browser,
                                         "chromium; scripts/test-deps.sh tries)")]
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store_dir = tmp_path_factory.mktemp("browser") / "store"
-    write_documents(store_dir, 12)
-    server, endpoint = make_server(EndpointConfig(store_dir, Limits(timeout_s=10, max_rows=1000), 1),
+@contextmanager
+def serving(location: Path) -> Iterator[str]:
+    """The endpoint over a store, on a free port of 127.0.0.1, for as long as the block runs."""
+    server, endpoint = make_server(EndpointConfig(location, Limits(timeout_s=10, max_rows=1000), 1),
                                    "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -45,6 +45,14 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         endpoint.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store_dir = tmp_path_factory.mktemp("browser") / "store"
+    write_documents(store_dir, 12)
+    with serving(store_dir) as url:
+        yield url
 
 
 def rendered_dom(url: str) -> str:
@@ -92,16 +100,8 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     graph = Graph().parse(SAMPLE, format="turtle")
     graph.set((URIRef(f"{ID}person/daniel-okafor"), RDFS.label, Literal(HOSTILE_NAME)))
     graph.serialize(graph_file, format="turtle")
-    with store_for_serving(None, graph_file) as location:
-        server, endpoint = make_server(EndpointConfig(location, Limits(timeout_s=10, max_rows=1000), 1),
-                                       "127.0.0.1", 0)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}"
-        finally:
-            server.shutdown()
-            server.server_close()
-            endpoint.close()
+    with store_for_serving(None, graph_file) as location, serving(location) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
